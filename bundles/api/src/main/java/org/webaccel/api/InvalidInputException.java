@@ -1,0 +1,11 @@
+package org.webaccel.api;
+
+/** Thrown when the inputs do not match the model's signature; never retried. */
+public class InvalidInputException extends InferenceException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what went wrong, in terms the caller can act on */
+    public InvalidInputException(String message) {
+        super(message);
+    }
+}

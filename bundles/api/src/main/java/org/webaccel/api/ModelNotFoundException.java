@@ -1,0 +1,11 @@
+package org.webaccel.api;
+
+/** Thrown when no model of that name (and version) is in the repository. */
+public class ModelNotFoundException extends InferenceException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what went wrong, in terms the caller can act on */
+    public ModelNotFoundException(String message) {
+        super(message);
+    }
+}

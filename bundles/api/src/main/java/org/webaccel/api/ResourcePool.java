@@ -1,0 +1,42 @@
+package org.webaccel.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.osgi.annotation.versioning.ProviderType;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.tensor.Tensor;
+
+/**
+ * The pool of browser workers that computes inferences.
+ *
+ * <p>Every request the pool accepts ends exactly once: with an {@link InferenceResult}, or with an
+ * {@link InferenceException} subclass that names what went wrong.
+ */
+@ProviderType
+public interface ResourcePool {
+
+    /**
+     * Submits an inference. Input problems are found before anything is queued, and the returned stage then
+     * fails at once with {@link InvalidInputException}; an unknown model fails it with
+     * {@link ModelNotFoundException}; a full queue with {@link RejectedException}.
+     *
+     * @param model {@code name} or {@code name:version}
+     * @param inputs one tensor per model input, by input name
+     * @param options execution provider and deadline
+     * @return a stage that completes with the result, or exceptionally with an {@link InferenceException}
+     */
+    CompletionStage<InferenceResult> infer(String model, Map<String, Tensor> inputs, InferenceOptions options);
+
+    /** @return the models the pool can run */
+    List<ModelDescriptor> models();
+
+    /** @return the pool's counters */
+    PoolStatus status();
+
+    /** @return every worker, starting ones included */
+    List<WorkerInfo> workers();
+
+    /** @return every backend the pool knows of, available or not */
+    List<BackendStatus> backends();
+}

@@ -1,0 +1,18 @@
+package org.webaccel.api;
+
+import java.util.List;
+
+/**
+ * One worker: a page in a browser, connected to the pool.
+ *
+ * @param id the worker id
+ * @param backend the backend that launched its browser
+ * @param browser the id of its browser
+ * @param state {@code starting}, {@code idle}, {@code busy} or {@code closed}
+ * @param capabilities what the page reported, or null while starting
+ * @param loadedModels the model sessions the page holds, as {@code name:version@ep}
+ * @param served requests completed by this worker
+ */
+public record WorkerInfo(String id, String backend, String browser, String state, PageCapabilities capabilities,
+        List<String> loadedModels, long served) {
+}
