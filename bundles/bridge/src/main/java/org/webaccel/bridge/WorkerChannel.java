@@ -1,0 +1,54 @@
+package org.webaccel.bridge;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.osgi.annotation.versioning.ProviderType;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.PageCapabilities;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.tensor.Tensor;
+
+/** The WebSocket of one connected worker page. */
+@ProviderType
+public interface WorkerChannel {
+
+    /** @return the pool's id for the worker */
+    String workerId();
+
+    /** @return what the page reported when it connected */
+    PageCapabilities capabilities();
+
+    /**
+     * Runs a model in the page, creating its session there first if the page does not have it yet. The
+     * tensors travel as one binary frame each way.
+     *
+     * @param model the model; the page fetches its bytes from the bridge when it needs them
+     * @param ep the execution provider
+     * @param inputs input tensors by name
+     * @param outputs output names to return, or empty for all
+     * @return completes with the outputs and the page's timings; fails with {@link PageException} when the
+     *         page reported an error, or {@link ChannelClosedException} when the connection ended first
+     */
+    CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
+            List<String> outputs);
+
+    /** @return whether the WebSocket is open */
+    boolean isOpen();
+
+    /**
+     * Registers a listener called once when the WebSocket closes, with the reason; called at once if it is
+     * already closed.
+     *
+     * @param listener receives the reason
+     */
+    void onClose(Consumer<String> listener);
+
+    /**
+     * Closes the WebSocket; requests in flight fail with {@link ChannelClosedException}.
+     *
+     * @param reason why, for the logs and the failed requests
+     */
+    void close(String reason);
+}

@@ -1,0 +1,230 @@
+package org.webaccel.bridge.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.PageCapabilities;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.tensor.Tensor;
+import org.webaccel.bridge.ChannelClosedException;
+import org.webaccel.bridge.PageException;
+import org.webaccel.bridge.PageResult;
+import org.webaccel.bridge.WorkerChannel;
+
+/** One worker page's WebSocket: the pool's {@link WorkerChannel} and the Netty handler of its frames. */
+final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements WorkerChannel {
+    private static final Logger LOG = System.getLogger(PageSocket.class.getName());
+    private static final ObjectMapper CAPABILITIES = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final String workerId;
+    private final Channel channel;
+    private final FrameCodec codec;
+    private final ObjectMapper json;
+    private final CompletableFuture<WorkerChannel> hello;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> closeListeners = new CopyOnWriteArrayList<>();
+    private volatile PageCapabilities capabilities;
+    private volatile String closedReason;
+
+    private record Pending(CompletableFuture<PageResult> result, long sentNanos) {
+    }
+
+    PageSocket(String workerId, Channel channel, FrameCodec codec, ObjectMapper json,
+            CompletableFuture<WorkerChannel> hello) {
+        this.workerId = workerId;
+        this.channel = channel;
+        this.codec = codec;
+        this.json = json;
+        this.hello = hello;
+    }
+
+    @Override
+    public String workerId() {
+        return workerId;
+    }
+
+    @Override
+    public PageCapabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
+            List<String> outputs) {
+        CompletableFuture<PageResult> result = new CompletableFuture<>();
+        if (closedReason != null) {
+            result.completeExceptionally(new ChannelClosedException(closedReason));
+            return result;
+        }
+        long id = ids.incrementAndGet();
+        ObjectNode header = json.createObjectNode();
+        header.put("type", "run");
+        header.put("id", id);
+        header.put("model", model.id());
+        header.put("url", "../models/" + encode(model.name()) + "/" + encode(model.version()) + "/model.onnx");
+        header.put("ep", ep.id());
+        outputs.forEach(header.putArray("outputs")::add);
+        ByteBuf frame;
+        try {
+            frame = codec.encode(header, inputs);
+        } catch (IllegalArgumentException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        pending.put(id, new Pending(result, System.nanoTime()));
+        channel.writeAndFlush(new BinaryWebSocketFrame(frame)).addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(id, new ChannelClosedException("sending the request failed: " + f.cause()));
+            }
+        });
+        // The socket may have closed between the check above and registering: fail rather than hang.
+        if (closedReason != null) {
+            fail(id, new ChannelClosedException(closedReason));
+        }
+        return result;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private void fail(long id, Throwable error) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+            p.result.completeExceptionally(error);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closedReason == null && channel.isActive();
+    }
+
+    @Override
+    public void onClose(Consumer<String> listener) {
+        closeListeners.add(listener);
+        String reason = closedReason;
+        if (reason != null && closeListeners.remove(listener)) {
+            listener.accept(reason);
+        }
+    }
+
+    @Override
+    public void close(String reason) {
+        closed(reason);
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, truncate(reason)))
+                .addListener(f -> channel.close());
+    }
+
+    private static String truncate(String s) {
+        // A close frame's reason must fit in 123 bytes.
+        return s.length() > 100 ? s.substring(0, 100) : s;
+    }
+
+    private void closed(String reason) {
+        synchronized (this) {
+            if (closedReason != null) {
+                return;
+            }
+            closedReason = reason;
+        }
+        hello.completeExceptionally(new ChannelClosedException("page closed before saying hello: " + reason));
+        for (Long id : List.copyOf(pending.keySet())) {
+            fail(id, new ChannelClosedException(reason));
+        }
+        for (Consumer<String> l : closeListeners) {
+            if (closeListeners.remove(l)) {
+                l.accept(reason);
+            }
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        try {
+            if (frame instanceof TextWebSocketFrame text) {
+                onText(json.readTree(text.text()));
+            } else if (frame instanceof BinaryWebSocketFrame binary) {
+                onResult(codec.decode(binary.content(), "outputs"));
+            } else if (frame instanceof PingWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                closed("page closed its WebSocket (" + close.statusCode() + " " + close.reasonText() + ")");
+                ctx.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            // A malformed message ends this page's connection only; its requests fail and are retried elsewhere.
+            LOG.log(Level.WARNING, "worker " + workerId + " sent a malformed frame: " + e.getMessage());
+            close("malformed frame from page: " + e.getMessage());
+        }
+    }
+
+    private void onText(JsonNode msg) throws IOException {
+        switch (msg.path("type").asText()) {
+            case "hello" -> {
+                capabilities = CAPABILITIES.treeToValue(msg.path("capabilities"), PageCapabilities.class);
+                hello.complete(this);
+            }
+            case "error" -> fail(msg.path("id").asLong(),
+                    new PageException(msg.path("stage").asText("run"), msg.path("message").asText()));
+            case "pong" -> {
+                // Heartbeat answers carry nothing else yet.
+            }
+            default -> throw new IOException("unknown message type '" + msg.path("type").asText() + "'");
+        }
+    }
+
+    private void onResult(FrameCodec.Decoded d) throws IOException {
+        if (!"result".equals(d.header().path("type").asText())) {
+            throw new IOException("binary frame of type '" + d.header().path("type").asText() + "'");
+        }
+        long id = d.header().path("id").asLong();
+        Pending p = pending.remove(id);
+        if (p == null) {
+            LOG.log(Level.DEBUG, "worker " + workerId + " answered request " + id + " that is no longer waiting");
+            return;
+        }
+        double roundTripMs = (System.nanoTime() - p.sentNanos) / 1e6;
+        p.result.complete(new PageResult(d.tensors(), d.header().path("computeMs").asDouble(),
+                d.header().path("loadMs").asDouble(), roundTripMs));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed("WebSocket connection lost");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.WARNING, "worker " + workerId + " connection error: " + cause);
+        closed("connection error: " + cause.getMessage());
+        ctx.close();
+    }
+}

@@ -1,0 +1,210 @@
+// WebAccel worker page: runs ONNX models with ONNX Runtime Web for the pool.
+//
+// The page connects back to the bridge over one WebSocket, authenticated by the token in its own URL.
+// Text frames carry JSON control messages; binary frames carry a request or result:
+//   [u32 little-endian header length][header JSON, UTF-8][padding to 8][tensor bytes, each at an 8-aligned offset]
+// Offsets in the header are from the start of the frame, so typed arrays view the frame without copying.
+
+import * as ort from './ort/ort.webgpu.min.mjs';
+
+const params = new URLSearchParams(location.search);
+const token = params.get('token');
+const workerId = params.get('worker');
+ort.env.wasm.wasmPaths = new URL('./ort/', location.href).href;
+ort.env.wasm.numThreads = Number(params.get('threads') || 1);
+ort.env.logLevel = 'error';
+
+const TYPED = {
+  float32: Float32Array, float16: Uint16Array, int64: BigInt64Array, int32: Int32Array,
+  int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
+};
+const sessions = new Map();      // "name:version@ep" -> Promise<InferenceSession>
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+let socket;
+
+function setState(text) {
+  document.getElementById('state').textContent = text;
+}
+
+async function webgpuInfo() {
+  if (!('gpu' in navigator)) {
+    return { available: false, reason: 'navigator.gpu is not defined' };
+  }
+  try {
+    // navigator.gpu exists even where no adapter can be had: only an adapter proves WebGPU.
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) {
+      return { available: false, reason: 'requestAdapter() returned null' };
+    }
+    const info = adapter.info || {};
+    const l = adapter.limits;
+    return {
+      available: true, vendor: info.vendor || '', architecture: info.architecture || '',
+      description: info.description || '', fallback: Boolean(info.isFallbackAdapter || adapter.isFallbackAdapter),
+      limits: {
+        maxBufferSize: Number(l.maxBufferSize), maxStorageBufferBindingSize: Number(l.maxStorageBufferBindingSize),
+        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX, maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      },
+    };
+  } catch (e) {
+    return { available: false, reason: String(e && e.message || e) };
+  }
+}
+
+async function webnnInfo() {
+  if (!('ml' in navigator)) {
+    return { api: false, devices: {} };
+  }
+  const devices = {};
+  for (const deviceType of ['cpu', 'gpu', 'npu']) {
+    try {
+      await navigator.ml.createContext({ deviceType });
+      devices[deviceType] = 'ok';
+    } catch (e) {
+      devices[deviceType] = `${e.name}: ${e.message}`;
+    }
+  }
+  return { api: true, devices };
+}
+
+function wasmSimd() {
+  // The smallest module that uses a v128 instruction: validates only where SIMD is supported.
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0,
+    65, 0, 253, 15, 253, 98, 11]);
+  return WebAssembly.validate(bytes);
+}
+
+async function capabilities() {
+  return {
+    userAgent: navigator.userAgent,
+    ortVersion: ort.env.versions && ort.env.versions.web || 'unknown',
+    webgpu: await webgpuInfo(),
+    webnn: await webnnInfo(),
+    wasmSimd: wasmSimd(),
+    wasmThreads: Boolean(self.crossOriginIsolated && typeof SharedArrayBuffer === 'function'),
+    hardwareConcurrency: navigator.hardwareConcurrency || 1,
+  };
+}
+
+function session(model, url, ep) {
+  const key = `${model}@${ep}`;
+  let s = sessions.get(key);
+  if (!s) {
+    s = ort.InferenceSession.create(url, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+    sessions.set(key, s);
+    // A failed load must not poison later attempts.
+    s.catch(() => sessions.delete(key));
+  }
+  return s;
+}
+
+function decodeFrame(buffer) {
+  const view = new DataView(buffer);
+  const headerLength = view.getUint32(0, true);
+  const header = JSON.parse(decoder.decode(new Uint8Array(buffer, 4, headerLength)));
+  return header;
+}
+
+function tensorView(buffer, t) {
+  const Typed = TYPED[t.dtype];
+  if (!Typed) {
+    throw new Error(`unsupported dtype ${t.dtype}`);
+  }
+  const data = new Typed(buffer, t.offset, t.length / Typed.BYTES_PER_ELEMENT);
+  return new ort.Tensor(t.dtype, data, t.shape);
+}
+
+function align8(n) {
+  return (n + 7) & ~7;
+}
+
+function encodeFrame(header, arrays) {
+  // Lay out the tensors first: their offsets go into the header, whose length decides the first offset.
+  let headerBytes;
+  let offsets;
+  let total;
+  let guess = 0;
+  for (;;) {
+    offsets = [];
+    let pos = align8(4 + guess);
+    for (const a of arrays) {
+      offsets.push(pos);
+      pos = align8(pos + a.byteLength);
+    }
+    total = pos;
+    header.outputs.forEach((o, i) => { o.offset = offsets[i]; o.length = arrays[i].byteLength; });
+    headerBytes = encoder.encode(JSON.stringify(header));
+    if (align8(4 + headerBytes.length) === align8(4 + guess)) {
+      break;
+    }
+    guess = headerBytes.length;
+  }
+  const out = new Uint8Array(total);
+  new DataView(out.buffer).setUint32(0, headerBytes.length, true);
+  out.set(headerBytes, 4);
+  arrays.forEach((a, i) => out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offsets[i]));
+  return out.buffer;
+}
+
+async function run(buffer) {
+  const req = decodeFrame(buffer);
+  let loadMs = 0;
+  let stage = 'load';
+  try {
+    const t0 = performance.now();
+    const key = `${req.model}@${req.ep}`;
+    const cached = sessions.has(key);
+    const s = await session(req.model, req.url, req.ep);
+    if (!cached) {
+      loadMs = performance.now() - t0;
+    }
+    stage = 'run';
+    const feeds = {};
+    for (const t of req.inputs) {
+      feeds[t.name] = tensorView(buffer, t);
+    }
+    const t1 = performance.now();
+    const results = await s.run(feeds);
+    const names = req.outputs && req.outputs.length ? req.outputs : s.outputNames;
+    const outputs = [];
+    const arrays = [];
+    for (const name of names) {
+      const t = results[name];
+      // getData() downloads GPU-resident outputs; for CPU outputs it is the data itself.
+      const data = await t.getData();
+      outputs.push({ name, dtype: t.type, shape: t.dims.map(Number) });
+      arrays.push(data);
+    }
+    const computeMs = performance.now() - t1;
+    socket.send(encodeFrame({ type: 'result', id: req.id, computeMs, loadMs, outputs }, arrays));
+  } catch (e) {
+    socket.send(JSON.stringify({ type: 'error', id: req.id, stage, message: String(e && e.message || e), loadMs }));
+  }
+}
+
+async function main() {
+  const caps = await capabilities();
+  const wsUrl = new URL(`../ws?token=${encodeURIComponent(token)}`, location.href);
+  wsUrl.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  socket = new WebSocket(wsUrl);
+  socket.binaryType = 'arraybuffer';
+  socket.onopen = () => {
+    socket.send(JSON.stringify({ type: 'hello', worker: workerId, capabilities: caps }));
+    setState('connected');
+  };
+  socket.onmessage = (event) => {
+    if (typeof event.data === 'string') {
+      const msg = JSON.parse(event.data);
+      if (msg.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong', t: msg.t }));
+      }
+      return;
+    }
+    // Requests run one after another: the pool sends a page one request at a time.
+    run(event.data);
+  };
+  socket.onclose = () => setState('disconnected');
+}
+
+main().catch((e) => setState(`failed: ${e && e.message || e}`));
