@@ -1,0 +1,46 @@
+package org.webaccel.pool.internal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.spi.BrowserPage;
+import org.webaccel.bridge.WorkerChannel;
+
+/** A page in a browser, connected over the bridge: the unit that runs one request at a time. */
+final class Worker {
+    enum State { STARTING, IDLE, BUSY, CLOSED }
+
+    final String id;
+    final BrowserHost host;
+    final Set<String> loaded = ConcurrentHashMap.newKeySet();
+    final AtomicLong served = new AtomicLong();
+    volatile BrowserPage page;
+    volatile WorkerChannel channel;
+    /** Guarded by the dispatcher's lock. */
+    State state = State.STARTING;
+    /** Guarded by the dispatcher's lock: the request it runs, when busy. */
+    Request current;
+
+    Worker(String id, BrowserHost host) {
+        this.id = id;
+        this.host = host;
+    }
+
+    static String sessionKey(Request r) {
+        return r.model.id() + "@" + r.options.executionProvider().id();
+    }
+
+    boolean supports(ExecutionProvider ep) {
+        WorkerChannel c = channel;
+        return c != null && c.capabilities() != null && c.capabilities().supports(ep);
+    }
+
+    WorkerInfo info(String state) {
+        WorkerChannel c = channel;
+        return new WorkerInfo(id, host.backend.name(), host.id, state, c == null ? null : c.capabilities(),
+                List.copyOf(loaded), served.get());
+    }
+}

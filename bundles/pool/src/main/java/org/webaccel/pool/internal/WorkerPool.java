@@ -1,0 +1,268 @@
+package org.webaccel.pool.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.webaccel.api.BackendStatus;
+import org.webaccel.api.InferenceException;
+import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.ModelNotFoundException;
+import org.webaccel.api.PoolStatus;
+import org.webaccel.api.ResourcePool;
+import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.spi.BackendException;
+import org.webaccel.api.spi.BrowserBackend;
+import org.webaccel.api.tensor.Tensor;
+import org.webaccel.bridge.WorkerBridge;
+import org.webaccel.bridge.WorkerChannel;
+import org.webaccel.bridge.WorkerEndpoint;
+
+/**
+ * The {@link ResourcePool}: launches browsers on every available backend, opens worker pages in them, and
+ * runs requests on those pages through the bridge.
+ */
+@Component(service = ResourcePool.class, configurationPid = "org.webaccel.pool")
+@Designate(ocd = PoolConfig.class)
+public final class WorkerPool implements ResourcePool {
+    private static final Logger LOG = System.getLogger(WorkerPool.class.getName());
+
+    private final PoolConfig config;
+    private final WorkerBridge bridge;
+    private final ModelRepository models;
+    private final InputValidator validator;
+    private final ScheduledExecutorService executor;
+    private final Dispatcher dispatcher;
+    private final Map<BrowserBackend, BackendRuntime> backends = new ConcurrentHashMap<>();
+    private final AtomicLong requestSeq = new AtomicLong();
+    private final AtomicInteger pageSeq = new AtomicInteger();
+    private volatile boolean stopped;
+
+    /**
+     * @param config sizes and limits
+     * @param bridge where worker pages connect
+     * @param models the models the pool can run
+     */
+    @Activate
+    public WorkerPool(PoolConfig config, @Reference WorkerBridge bridge, @Reference ModelRepository models) {
+        this.config = config;
+        this.bridge = bridge;
+        this.models = models;
+        this.validator = new InputValidator(config.maxInputBytes());
+        this.executor = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "webaccel-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        this.dispatcher = new Dispatcher(config.queueCapacity(), Math.max(1, config.maxAttempts()),
+                TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()), executor,
+                w -> workerGone(w, "worker hung: no answer " + config.hangGraceSeconds()
+                        + " s past its request's deadline"));
+    }
+
+    /**
+     * A backend appeared: probe it and start its browsers in the background.
+     *
+     * @param backend the backend service
+     * @param properties its service properties
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindBackend(BrowserBackend backend, Map<String, Object> properties) {
+        Object name = properties.get(BrowserBackend.NAME_PROPERTY);
+        String n = name == null ? "backend-" + properties.get("service.id") : name.toString();
+        BackendRuntime runtime = new BackendRuntime(backend, n, this, Math.max(1, config.browsersPerBackend()));
+        backends.put(backend, runtime);
+        executor.execute(runtime::start);
+    }
+
+    /**
+     * A backend went away: its workers' requests go back to the queue, its browsers close.
+     *
+     * @param backend the backend service
+     */
+    void unbindBackend(BrowserBackend backend) {
+        BackendRuntime runtime = backends.remove(backend);
+        if (runtime != null) {
+            runtime.stop("backend " + runtime.name() + " removed");
+        }
+    }
+
+    @Override
+    public CompletionStage<InferenceResult> infer(String model, Map<String, Tensor> inputs, InferenceOptions options) {
+        try {
+            ModelDescriptor d = resolve(model);
+            validator.validate(d, inputs);
+            Request r = new Request(requestSeq.incrementAndGet(), d, inputs,
+                    options == null ? InferenceOptions.defaults() : options, System.nanoTime());
+            dispatcher.submit(r);
+            // A copy, so that a caller completing its stage cannot end the pool's request.
+            return r.result.copy();
+        } catch (org.webaccel.api.RejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (InferenceException e) {
+            dispatcher.countRejected();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private ModelDescriptor resolve(String model) {
+        if (model == null || model.isBlank()) {
+            throw new ModelNotFoundException("no model named; known models: " + knownModels());
+        }
+        int colon = model.lastIndexOf(':');
+        String name = colon < 0 ? model : model.substring(0, colon);
+        String version = colon < 0 ? null : model.substring(colon + 1);
+        Optional<ModelDescriptor> d = models.find(name, version);
+        return d.orElseThrow(() -> new ModelNotFoundException("unknown model '" + model + "'; known models: "
+                + knownModels()));
+    }
+
+    private String knownModels() {
+        return models.list().stream().map(ModelDescriptor::id).toList().toString();
+    }
+
+    @Override
+    public List<ModelDescriptor> models() {
+        return models.list();
+    }
+
+    @Override
+    public PoolStatus status() {
+        return dispatcher.status();
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        return dispatcher.workers();
+    }
+
+    @Override
+    public List<BackendStatus> backends() {
+        return backends.values().stream().map(BackendRuntime::status).toList();
+    }
+
+    void openWorkers(BrowserHost host) {
+        for (int i = 0; i < Math.max(1, config.pagesPerBrowser()); i++) {
+            openWorker(host);
+        }
+    }
+
+    private void openWorker(BrowserHost host) {
+        if (stopped || host.closed || host.backend.isStopped()) {
+            return;
+        }
+        Worker w = new Worker(host.id + "-p" + pageSeq.incrementAndGet(), host);
+        host.workers.add(w);
+        dispatcher.workerOpened(w);
+        WorkerEndpoint endpoint = bridge.openEndpoint(w.id);
+        try {
+            w.page = host.browser.openPage(endpoint.pageUrl());
+        } catch (BackendException | RuntimeException e) {
+            endpoint.revoke();
+            host.backend.recordError("opening a page in " + host.id + " failed: " + e.getMessage());
+            workerGone(w, "opening its page failed: " + e.getMessage());
+            return;
+        }
+        endpoint.connected().toCompletableFuture()
+                .orTimeout(config.connectTimeoutSeconds(), TimeUnit.SECONDS)
+                .whenComplete((channel, error) -> connected(w, endpoint, channel, error));
+    }
+
+    private void connected(Worker w, WorkerEndpoint endpoint, WorkerChannel channel, Throwable error) {
+        if (error != null) {
+            endpoint.revoke();
+            String why = error instanceof java.util.concurrent.TimeoutException
+                    ? "page did not connect within " + config.connectTimeoutSeconds() + " s"
+                    : "page did not connect: " + error.getMessage();
+            w.host.backend.recordError(w.id + ": " + why);
+            workerGone(w, why);
+            return;
+        }
+        w.channel = channel;
+        channel.onClose(reason -> workerGone(w, reason));
+        LOG.log(Level.INFO, "worker " + w.id + " connected: ONNX Runtime Web " + channel.capabilities().ortVersion()
+                + ", webgpu " + channel.capabilities().webgpu().available());
+        dispatcher.workerReady(w);
+    }
+
+    /** A worker is gone for good: hand back its request, close its page, and open a replacement. */
+    void workerGone(Worker w, String reason) {
+        if (!w.host.workers.remove(w)) {
+            return;
+        }
+        LOG.log(Level.INFO, "worker " + w.id + " gone: " + reason);
+        dispatcher.workerLost(w, reason);
+        WorkerChannel c = w.channel;
+        if (c != null && c.isOpen()) {
+            c.close(reason);
+        }
+        if (w.page != null) {
+            executor.execute(w.page::close);
+        }
+        BrowserHost host = w.host;
+        if (!stopped && !host.closed && !host.backend.isStopped()) {
+            if (host.browser.isAlive()) {
+                executor.schedule(() -> openWorker(host), 500, TimeUnit.MILLISECONDS);
+            } else {
+                host.backend.browserDied(host.browser, "browser no longer running");
+            }
+        }
+    }
+
+    void relaunchLater(BackendRuntime runtime) {
+        if (!stopped && !runtime.isStopped()) {
+            executor.schedule(runtime::launchHost, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void retryLaunchLater(BackendRuntime runtime) {
+        if (!stopped && !runtime.isStopped()) {
+            executor.schedule(runtime::launchHost, 5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Orderly shutdown: refuse new requests, fail the queued ones, give running ones a few seconds to finish,
+     * then close every browser.
+     */
+    @Deactivate
+    void stop() {
+        stopped = true;
+        List<Request> running = dispatcher.stop();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        for (Request r : running) {
+            long left = deadline - System.nanoTime();
+            try {
+                r.result.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                dispatcher.fail(r, new org.webaccel.api.InferenceFailedException("the pool stopped while request "
+                        + r.id + " was running", r.attempts, null));
+            }
+        }
+        backends.values().forEach(b -> b.stop("pool stopped"));
+        backends.clear();
+        executor.shutdownNow();
+    }
+}
