@@ -1,0 +1,158 @@
+package org.webaccel.shell.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.webaccel.api.InvalidInputException;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.TensorSpec;
+import org.webaccel.api.tensor.DType;
+import org.webaccel.api.tensor.Tensor;
+
+/**
+ * Builds request inputs for the shell: random ones from a model's signature, or ones read from a JSON file
+ * of the form {@code {"input_name": {"dtype": "int64", "shape": [1, 4], "data": [1, 2, 3, 4]}}} (dtype may be
+ * left out: the model's is used).
+ */
+final class InputFactory {
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** Random inputs shaped by the descriptor's example sizes, values within each input's valid range. */
+    Map<String, Tensor> random(ModelDescriptor model, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (TensorSpec spec : model.inputs()) {
+            long[] shape = spec.shape().stream()
+                    .mapToLong(d -> d.isSymbolic() ? model.exampleDims().getOrDefault(d.symbol(), 1L) : d.size())
+                    .toArray();
+            int n = (int) Tensor.elementCount(shape);
+            ByteBuffer b = ByteBuffer.allocate(n * spec.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            long[] range = spec.valueRange() != null ? spec.valueRange()
+                    : spec.dtype() == DType.BOOL ? new long[] {0, 1} : new long[] {0, 9};
+            for (int i = 0; i < n; i++) {
+                long v = range[0] + rnd.nextLong(range[1] - range[0] + 1);
+                switch (spec.dtype()) {
+                    case FLOAT32 -> b.putFloat((float) (rnd.nextDouble() * 2 - 1));
+                    case FLOAT16 -> b.putShort(halfOf((float) (rnd.nextDouble() * 2 - 1)));
+                    case INT64 -> b.putLong(v);
+                    case INT32 -> b.putInt((int) v);
+                    case INT8, UINT8, BOOL -> b.put((byte) v);
+                    default -> throw new IllegalStateException(spec.dtype().toString());
+                }
+            }
+            inputs.put(spec.name(), Tensor.wrap(spec.dtype(), shape, b.array()));
+        }
+        return inputs;
+    }
+
+    /** IEEE 754 binary32 to binary16, rounding to nearest (Java 17 has no Float.floatToFloat16). */
+    static short halfOf(float f) {
+        int bits = Float.floatToIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int mant = bits & 0x7fffff;
+        if ((bits & 0x7fffffff) >= 0x7f800000) {
+            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
+        }
+        int exp = ((bits >>> 23) & 0xff) - 127 + 15;
+        if (exp >= 31) {
+            return (short) (sign | 0x7c00);
+        }
+        if (exp <= 0) {
+            if (exp < -10) {
+                return (short) sign;
+            }
+            int m = mant | 0x800000;
+            int shift = 14 - exp;
+            return (short) (sign | ((m + (1 << (shift - 1))) >> shift));
+        }
+        // Adding half an ulp may carry into the exponent, which is the correct rounding.
+        return (short) (sign | ((exp << 10) + ((mant + 0x1000) >> 13)));
+    }
+
+    /**
+     * @throws InvalidInputException naming the file and what is wrong in it
+     */
+    Map<String, Tensor> fromFile(ModelDescriptor model, Path file) {
+        JsonNode root;
+        try {
+            root = json.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("input file " + file + " does not exist");
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("input file " + file + " is not valid JSON: "
+                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read input file " + file + ": " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException("input file " + file + " must hold a JSON object of inputs by name");
+        }
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            inputs.put(e.getKey(), tensor(model, file, e.getKey(), e.getValue()));
+        }
+        return inputs;
+    }
+
+    private static Tensor tensor(ModelDescriptor model, Path file, String name, JsonNode node) {
+        String where = "input '" + name + "' in " + file;
+        if (!node.isObject() || !node.path("shape").isArray() || !node.path("data").isArray()) {
+            throw new InvalidInputException(where + " needs \"shape\" and \"data\" arrays");
+        }
+        DType dtype;
+        try {
+            dtype = node.has("dtype") ? DType.of(node.get("dtype").asText())
+                    : model.input(name).map(TensorSpec::dtype).orElse(DType.FLOAT32);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(where + ": " + e.getMessage());
+        }
+        long[] shape = new long[node.get("shape").size()];
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode d = node.get("shape").get(i);
+            if (!d.canConvertToLong() || d.asLong() < 0) {
+                throw new InvalidInputException(where + ": shape entries must be integers >= 0, got " + d);
+            }
+            shape[i] = d.asLong();
+        }
+        JsonNode data = node.get("data");
+        long count;
+        try {
+            count = Tensor.elementCount(shape);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(where + ": " + e.getMessage());
+        }
+        if (data.size() != count) {
+            throw new InvalidInputException(where + ": shape " + node.get("shape") + " needs " + count
+                    + " values, data has " + data.size());
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) count * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            JsonNode v = data.get(i);
+            if (!v.isNumber() && !v.isBoolean()) {
+                throw new InvalidInputException(where + ": data[" + i + "] is not a number: " + v);
+            }
+            switch (dtype) {
+                case FLOAT32 -> b.putFloat((float) v.asDouble());
+                case FLOAT16 -> b.putShort(halfOf((float) v.asDouble()));
+                case INT64 -> b.putLong(v.asLong());
+                case INT32 -> b.putInt(v.asInt());
+                case INT8, UINT8 -> b.put((byte) v.asInt());
+                case BOOL -> b.put((byte) (v.asBoolean() || v.asInt() != 0 ? 1 : 0));
+                default -> throw new IllegalStateException(dtype.toString());
+            }
+        }
+        return Tensor.wrap(dtype, shape, b.array());
+    }
+}

@@ -1,0 +1,211 @@
+package org.webaccel.shell.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.webaccel.api.BackendStatus;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.InferenceException;
+import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.InvalidInputException;
+import org.webaccel.api.ModelNotFoundException;
+import org.webaccel.api.PageCapabilities;
+import org.webaccel.api.PoolStatus;
+import org.webaccel.api.ResourcePool;
+import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.tensor.DType;
+import org.webaccel.api.tensor.Tensor;
+
+/** The {@code pool} scope of the Gogo shell. Each command returns its text; errors are thrown with their reason. */
+@Component(service = Object.class)
+@GogoCommand(scope = "pool", function = {"status", "backends", "workers", "models", "infer"})
+public final class PoolCommands {
+    private final ResourcePool pool;
+    private final InputFactory inputs = new InputFactory();
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** @param pool the pool the commands drive */
+    @Activate
+    public PoolCommands(@Reference ResourcePool pool) {
+        this.pool = pool;
+    }
+
+    /** @return the pool's counters */
+    @Descriptor("show workers, queue and request counters")
+    public String status() {
+        PoolStatus s = pool.status();
+        return String.format(Locale.ROOT, "workers   %d connected (%d idle, %d busy), %d starting%n"
+                + "queue     %d waiting (capacity %d)%n"
+                + "requests  submitted %d = succeeded %d + failed %d + in flight %d; rejected %d%n",
+                s.workers(), s.idle(), s.busy(), s.starting(), s.queued(), s.queueCapacity(), s.submitted(),
+                s.succeeded(), s.failed(), s.inFlight(), s.rejected());
+    }
+
+    /** @return one line per backend */
+    @Descriptor("list browser backends and whether they are available")
+    public String backends() {
+        List<BackendStatus> all = pool.backends();
+        if (all.isEmpty()) {
+            return "no backend installed\n";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-12s %-10s %-12s %-16s %8s %8s  %s%n",
+                "BACKEND", "FAMILY", "STATE", "VERSION", "BROWSERS", "WORKERS", "NOTE"));
+        for (BackendStatus b : all) {
+            var d = b.description();
+            String note = d.available() ? (b.lastError() == null ? "" : "last error: " + b.lastError()) : d.reason();
+            out.append(String.format(Locale.ROOT, "%-12s %-10s %-12s %-16s %8d %8d  %s%n", d.name(), d.family(),
+                    d.available() ? "available" : "unavailable", d.browserVersion(), b.browsers(), b.workers(), note));
+        }
+        return out.toString();
+    }
+
+    /** @return one line per worker */
+    @Descriptor("list worker pages with their state and capabilities")
+    public String workers() {
+        List<WorkerInfo> all = pool.workers();
+        if (all.isEmpty()) {
+            return "no workers\n";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-18s %-10s %-8s %7s  %-28s %s%n",
+                "WORKER", "BACKEND", "STATE", "SERVED", "WEBGPU", "LOADED"));
+        for (WorkerInfo w : all) {
+            out.append(String.format(Locale.ROOT, "%-18s %-10s %-8s %7d  %-28s %s%n", w.id(), w.backend(), w.state(),
+                    w.served(), webgpu(w.capabilities()), String.join(", ", w.loadedModels())));
+        }
+        return out.toString();
+    }
+
+    private static String webgpu(PageCapabilities c) {
+        if (c == null || c.webgpu() == null) {
+            return "-";
+        }
+        var g = c.webgpu();
+        return g.available() ? g.vendor() + "/" + g.architecture() + (g.fallback() ? " (fallback)" : "") : "none";
+    }
+
+    /** @return one block per model */
+    @Descriptor("list the models the pool can run")
+    public String models() {
+        StringBuilder out = new StringBuilder();
+        for (ModelDescriptor m : pool.models()) {
+            out.append(String.format(Locale.ROOT, "%-20s %-15s %s%n", m.id(), m.type(), m.description()));
+            m.inputs().forEach(i -> out.append("    in   ").append(i).append('\n'));
+            m.outputs().forEach(o -> out.append("    out  ").append(o).append('\n'));
+        }
+        return out.length() == 0 ? "no models\n" : out.toString();
+    }
+
+    /**
+     * Runs one inference and prints its outputs and timings.
+     *
+     * @return outputs with a short preview, and the timings; or the full result as JSON
+     * @throws Exception the request's error, with its reason
+     */
+    @Descriptor("run a model once: pool:infer MODEL (--random | --input FILE.json) [--ep wasm|webgpu] [--json]")
+    public String infer(
+            @Descriptor("read inputs from this JSON file") @Parameter(names = "--input", absentValue = "") String input,
+            @Descriptor("generate random inputs from the model's signature")
+            @Parameter(names = "--random", presentValue = "true", absentValue = "false") boolean random,
+            @Descriptor("execution provider: wasm, webgpu or webnn")
+            @Parameter(names = "--ep", absentValue = "wasm") String ep,
+            @Descriptor("seconds before the request fails") @Parameter(names = "--timeout", absentValue = "60")
+            int timeoutSeconds,
+            @Descriptor("seed for --random") @Parameter(names = "--seed", absentValue = "42") long seed,
+            @Descriptor("print the full result as JSON")
+            @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean asJson,
+            @Descriptor("model name, or name:version") String model) throws Exception {
+        if (random == !input.isEmpty()) {
+            throw new InvalidInputException("give exactly one of --random or --input FILE.json");
+        }
+        ModelDescriptor descriptor = find(model);
+        Map<String, Tensor> in = random ? inputs.random(descriptor, seed) : inputs.fromFile(descriptor, Path.of(input));
+        InferenceOptions options;
+        try {
+            options = new InferenceOptions(ExecutionProvider.of(ep), Duration.ofSeconds(timeoutSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        InferenceResult r;
+        try {
+            r = pool.infer(model, in, options).toCompletableFuture().get(timeoutSeconds + 10L, TimeUnit.SECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            throw e.getCause() instanceof InferenceException ie ? ie : e;
+        } catch (TimeoutException e) {
+            throw new InferenceException("no answer from the pool within " + (timeoutSeconds + 10) + " s");
+        }
+        return asJson ? toJson(r) : toText(r);
+    }
+
+    private ModelDescriptor find(String model) {
+        int colon = model.lastIndexOf(':');
+        String name = colon < 0 ? model : model.substring(0, colon);
+        String version = colon < 0 ? null : model.substring(colon + 1);
+        return pool.models().stream()
+                .filter(m -> m.name().equals(name) && (version == null || m.version().equals(version)))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new ModelNotFoundException("unknown model '" + model + "'; known models: "
+                        + pool.models().stream().map(ModelDescriptor::id).toList()));
+    }
+
+    private static String toText(InferenceResult r) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "model     %s on worker %s (%s, %s)%n", r.model(), r.worker(), r.backend(),
+                r.executionProvider()));
+        r.outputs().forEach((name, t) -> out.append(String.format(Locale.ROOT, "output    %-20s %s  %s%n", name, t,
+                preview(t))));
+        var t = r.timings();
+        out.append(String.format(Locale.ROOT,
+                "timings   queued %.1f ms, load %.1f ms, transfer %.1f ms, compute %.1f ms, total %.1f ms%n",
+                t.queuedMs(), t.loadMs(), t.transferMs(), t.computeMs(), t.totalMs()));
+        return out.toString();
+    }
+
+    private static String preview(Tensor t) {
+        int n = (int) Math.min(6, t.elementCount());
+        String values;
+        if (t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16) {
+            float[] f = t.toFloats();
+            values = java.util.stream.IntStream.range(0, n).mapToObj(i -> String.format(Locale.ROOT, "%.5f", f[i]))
+                    .collect(Collectors.joining(", "));
+        } else {
+            long[] l = t.toLongs();
+            values = java.util.stream.IntStream.range(0, n).mapToObj(i -> Long.toString(l[i]))
+                    .collect(Collectors.joining(", "));
+        }
+        return "[" + values + (t.elementCount() > n ? ", ...]" : "]");
+    }
+
+    private String toJson(InferenceResult r) throws Exception {
+        ObjectNode root = json.createObjectNode();
+        root.put("model", r.model());
+        root.put("worker", r.worker());
+        root.put("backend", r.backend());
+        root.put("executionProvider", r.executionProvider().id());
+        root.set("timings", json.valueToTree(r.timings()));
+        ObjectNode outs = root.putObject("outputs");
+        r.outputs().forEach((name, t) -> {
+            ObjectNode o = outs.putObject(name);
+            o.put("dtype", t.dtype().wireName());
+            o.set("shape", json.valueToTree(t.shape()));
+            o.set("data", t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16
+                    ? json.valueToTree(t.toFloats()) : json.valueToTree(t.toLongs()));
+        });
+        return json.writeValueAsString(root) + "\n";
+    }
+}
