@@ -1,0 +1,22 @@
+package org.webaccel.models.internal.repository;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the folder model repository, PID {@value FolderModelRepository#PID}. */
+@ObjectClassDefinition(name = "WebAccel model repository",
+        description = "A folder of models laid out as <path>/<name>/<version>/{model.onnx, descriptor.json}.")
+public @interface RepositoryConfig {
+
+    /** @return the repository folder; a relative path is resolved against webaccel.home or the working directory */
+    @AttributeDefinition(name = "Path",
+            description = "Repository folder. A relative path is resolved against the system property "
+                    + "webaccel.home when set, else against the working directory.")
+    String path() default "models";
+
+    /** @return whether to copy the built-in demo models into the folder when they are absent */
+    @AttributeDefinition(name = "Install demo models",
+            description = "Copy the built-in demo models (text-encoder, image-classifier, audio-encoder) into "
+                    + "the folder when their version folder is absent. Existing folders are never overwritten.")
+    boolean installDemoModels() default true;
+}

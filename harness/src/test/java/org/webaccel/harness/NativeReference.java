@@ -1,0 +1,86 @@
+package org.webaccel.harness;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.webaccel.api.tensor.Tensor;
+
+/** ONNX Runtime Java on the CPU: the native reference every browser result is checked against. */
+public final class NativeReference implements AutoCloseable {
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final Map<Path, OrtSession> sessions = new ConcurrentHashMap<>();
+
+    /** @return the outputs of the model at {@code file} for {@code inputs}, as float arrays by name */
+    public synchronized Map<String, float[]> run(Path file, Map<String, Tensor> inputs) throws OrtException {
+        OrtSession session = sessions.get(file);
+        if (session == null) {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(1);
+            session = env.createSession(file.toString(), options);
+            sessions.put(file, session);
+        }
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                Tensor t = e.getValue();
+                ByteBuffer b = t.buffer();
+                feeds.put(e.getKey(), switch (t.dtype()) {
+                    case FLOAT32 -> OnnxTensor.createTensor(env, direct(b).asFloatBuffer(), t.shape());
+                    case INT64 -> OnnxTensor.createTensor(env, direct(b).asLongBuffer(), t.shape());
+                    case INT32 -> OnnxTensor.createTensor(env, direct(b).asIntBuffer(), t.shape());
+                    default -> throw new IllegalArgumentException("reference does not take " + t.dtype());
+                });
+            }
+            Map<String, float[]> out = new LinkedHashMap<>();
+            try (OrtSession.Result result = session.run(feeds)) {
+                result.forEach(e -> {
+                    OnnxTensor t = (OnnxTensor) e.getValue();
+                    var fb = t.getFloatBuffer();
+                    float[] f = new float[fb.remaining()];
+                    fb.get(f);
+                    out.put(e.getKey(), f);
+                });
+            }
+            return out;
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static ByteBuffer direct(ByteBuffer b) {
+        ByteBuffer d = ByteBuffer.allocateDirect(b.remaining()).order(ByteOrder.nativeOrder());
+        // Tensor bytes are little-endian; copy element-wise only on a big-endian machine.
+        d.put(b.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+        return d.flip();
+    }
+
+    /** @return the largest absolute difference between two equally long arrays */
+    public static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
+        }
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            if (Double.isNaN(d)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            max = Math.max(max, d);
+        }
+        return max;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        for (OrtSession s : sessions.values()) {
+            s.close();
+        }
+    }
+}
