@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for WebAccel and then either starts the container or runs every test.
+#   scripts/dev.sh run    install what is missing, build, start the Felix container with the Gogo shell
+#   scripts/dev.sh test   install what is missing, build and run all tests (the command CI runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+    echo "usage: $0 run|test [-- extra arguments for bin/webaccel or mvn]" >&2
+    exit 2
+}
+[ $# -ge 1 ] || usage
+mode=$1
+shift
+
+# Debian packages: the browsers the backends drive, and the build tools.
+packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
+command -v firefox-esr >/dev/null 2>&1 || packages+=(firefox-esr)
+command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || packages+=(maven)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ ${#packages[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${packages[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
+# Playwright must never try to download a browser: the backends use the Debian ones.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+case "$mode" in
+    run)
+        mvn -B -q -DskipTests package
+        exec distribution/target/webaccel/bin/webaccel "$@"
+        ;;
+    test)
+        exec mvn -B verify "$@"
+        ;;
+    *)
+        usage
+        ;;
+esac
