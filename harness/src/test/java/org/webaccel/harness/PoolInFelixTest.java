@@ -66,6 +66,7 @@ public class PoolInFelixTest {
         options.add(systemProperty("webaccel.home").value(home.toString()));
         // The native reference is on the test JVM's class path, not a bundle.
         options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*"));
+        options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
         options.add(cleanCaches());
         return options.toArray(Option[]::new);
     }
