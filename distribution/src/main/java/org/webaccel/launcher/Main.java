@@ -72,6 +72,7 @@ public final class Main {
         Path home = home();
         // bundles resolve conf/, data/ and models/ against this, through BundleContext.getProperty
         System.setProperty("webaccel.home", home.toString());
+        Logging.configure(home);
         Map<String, String> properties = FrameworkProperties.load(home.resolve("conf/framework.properties"));
         if (command != null) {
             // the shell bundle still registers its commands (echo, grep, ...), but reads no console
