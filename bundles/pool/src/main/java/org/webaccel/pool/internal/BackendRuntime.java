@@ -33,7 +33,7 @@ final class BackendRuntime implements BrowserEvents {
         this.name = name;
         this.pool = pool;
         this.browsers = browsers;
-        this.description = new BackendDescription(name, "unknown", "unknown", false, "not probed yet");
+        this.description = new BackendDescription(name, "unknown", "unknown", false, "probing the browser");
     }
 
     String name() {
