@@ -61,6 +61,26 @@ public final class NativeReference implements AutoCloseable {
         return d.flip();
     }
 
+    /**
+     * Checks every output of a browser result against this reference.
+     *
+     * @throws AssertionError naming the model, output, execution provider and the difference
+     */
+    public void assertMatches(Path modelFile, Map<String, Tensor> inputs, org.webaccel.api.InferenceResult r,
+            double tolerance) throws OrtException {
+        Map<String, float[]> expected = run(modelFile, inputs);
+        if (!expected.keySet().equals(r.outputs().keySet())) {
+            throw new AssertionError(r.model() + " outputs " + r.outputs().keySet() + ", expected " + expected.keySet());
+        }
+        for (String name : expected.keySet()) {
+            double diff = maxAbsDiff(expected.get(name), r.output(name).toFloats());
+            if (!(diff <= tolerance)) {
+                throw new AssertionError(r.model() + " output " + name + " on " + r.executionProvider() + " (worker "
+                        + r.worker() + ") differs from the native reference by " + diff);
+            }
+        }
+    }
+
     /** @return the largest absolute difference between two equally long arrays */
     public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {

@@ -3,15 +3,7 @@ package org.webaccel.harness;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackages;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,19 +48,7 @@ public class PoolInFelixTest {
 
     @Configuration
     public Option[] config() throws Exception {
-        Path home = Files.createTempDirectory("webaccel-home");
-        List<Option> options = new ArrayList<>();
-        for (Path jar : Distribution.bundles()) {
-            options.add(bundle(jar.toUri().toString()).start());
-        }
-        options.add(junitBundles());
-        options.add(frameworkProperty("gosh.args").value("--nointeractive"));
-        options.add(systemProperty("webaccel.home").value(home.toString()));
-        // The native reference is on the test JVM's class path, not a bundle.
-        options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*"));
-        options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
-        options.add(cleanCaches());
-        return options.toArray(Option[]::new);
+        return FelixOptions.distribution();
     }
 
     private void awaitWorkers(int n) throws InterruptedException {
@@ -88,12 +68,7 @@ public class PoolInFelixTest {
 
     private void assertMatchesReference(NativeReference ref, ModelDescriptor m, Map<String, Tensor> inputs,
             InferenceResult r) throws Exception {
-        Map<String, float[]> expected = ref.run(repository.modelFile(m), inputs);
-        assertEquals(expected.keySet(), r.outputs().keySet());
-        for (String name : expected.keySet()) {
-            double diff = NativeReference.maxAbsDiff(expected.get(name), r.output(name).toFloats());
-            assertTrue(m.id() + " output " + name + " on " + r.executionProvider() + " differs by " + diff, diff <= TOLERANCE);
-        }
+        ref.assertMatches(repository.modelFile(m), inputs, r, TOLERANCE);
     }
 
     @Test

@@ -39,4 +39,21 @@ public interface ResourcePool {
 
     /** @return every backend the pool knows of, available or not */
     List<BackendStatus> backends();
+
+    /**
+     * Drains a backend: its workers take no new requests, finish the ones they run, and close; queued
+     * requests go to other workers. The backend stays drained until {@link #resume(String)}.
+     *
+     * @param backend the backend's name
+     * @throws IllegalArgumentException naming the backends that exist, when there is no such backend
+     */
+    void drain(String backend);
+
+    /**
+     * Puts a drained backend back into service: the pool opens its workers again.
+     *
+     * @param backend the backend's name
+     * @throws IllegalArgumentException naming the backends that exist, when there is no such backend
+     */
+    void resume(String backend);
 }

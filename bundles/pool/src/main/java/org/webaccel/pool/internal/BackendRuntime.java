@@ -3,9 +3,11 @@ package org.webaccel.pool.internal;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.webaccel.api.BackendStatus;
+import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.spi.BackendDescription;
 import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
@@ -14,25 +16,32 @@ import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.spi.LaunchSpec;
 
-/** One registered backend as the pool runs it: its browsers, and what happens when they die. */
+/**
+ * One registered backend as the pool runs it: keeps {@code minWorkers} pages open across at most
+ * {@code maxBrowsers} browsers, recycles browsers, closes idle surplus workers, and drains.
+ */
 final class BackendRuntime implements BrowserEvents {
     private static final Logger LOG = System.getLogger(BackendRuntime.class.getName());
 
     final BrowserBackend backend;
     private final String name;
     private final WorkerPool pool;
-    private final int browsers;
+    private final Lifecycle lifecycle;
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final AtomicInteger browserSeq = new AtomicInteger();
+    private final AtomicInteger launching = new AtomicInteger();
+    private volatile long noLaunchBeforeNanos;
     private volatile BackendDescription description;
     private volatile String lastError;
+    private volatile boolean probed;
+    private volatile boolean draining;
     private volatile boolean stopped;
 
-    BackendRuntime(BrowserBackend backend, String name, WorkerPool pool, int browsers) {
+    BackendRuntime(BrowserBackend backend, String name, WorkerPool pool, Lifecycle lifecycle) {
         this.backend = backend;
         this.name = name;
         this.pool = pool;
-        this.browsers = browsers;
+        this.lifecycle = lifecycle;
         this.description = new BackendDescription(name, "unknown", "unknown", false, "probing the browser");
     }
 
@@ -40,46 +49,125 @@ final class BackendRuntime implements BrowserEvents {
         return name;
     }
 
-    boolean isStopped() {
-        return stopped;
+    /** @return true when the backend takes no new workers: drained, being removed, or removed */
+    boolean isClosedForWork() {
+        return draining || stopped;
     }
 
-    /** Probes the backend and, when it is available, launches its browsers. Runs on the pool's executor. */
-    void start() {
+    /** Probes the backend; the maintenance loop then opens its workers. Runs on the pool's executor. */
+    void probe() {
         try {
             description = backend.describe();
         } catch (RuntimeException e) {
             description = new BackendDescription(name, "unknown", "unknown", false, "describe() failed: " + e);
         }
+        probed = true;
         if (!description.available()) {
             LOG.log(Level.INFO, "backend " + name + " is unavailable: " + description.reason());
-            return;
-        }
-        for (int i = 0; i < browsers; i++) {
-            launchHost();
         }
     }
 
-    void launchHost() {
-        if (stopped) {
+    /**
+     * One lifecycle step: recycle browsers that are due, close idle surplus workers, close emptied recycled
+     * browsers, and open pages or browsers up to the minimum.
+     */
+    synchronized void maintain(long now) {
+        if (!probed || !description.available() || stopped) {
             return;
         }
+        for (BrowserHost h : hosts) {
+            if (!h.closed) {
+                String why = h.recycling != null ? h.recycling : lifecycle.recycleReason(h, now);
+                if (why != null) {
+                    recycle(h, why);
+                }
+            }
+            if (h.recycling != null && h.workers.isEmpty()) {
+                closeHost(h, "recycled: " + h.recycling);
+            }
+        }
+        if (draining) {
+            return;
+        }
+        reapIdle(now);
+        ensureCapacity();
+    }
+
+    /** Marks the browser as recycling (once) and drains whatever workers it still has. */
+    private void recycle(BrowserHost h, String why) {
+        if (!h.recyclingLogged) {
+            h.recyclingLogged = true;
+            LOG.log(Level.INFO, "recycling browser " + h.id + ": " + why);
+        }
+        h.recycling = why;
+        h.workers.forEach(pool::drain);
+    }
+
+    private void reapIdle(long now) {
+        if (lifecycle.idleTimeoutNanos() == 0) {
+            return;
+        }
+        int surplus = liveWorkers() - lifecycle.minWorkers();
+        for (BrowserHost h : hosts) {
+            for (Worker w : h.workers) {
+                if (surplus > 0 && pool.reapIfIdle(w, now - lifecycle.idleTimeoutNanos())) {
+                    surplus--;
+                }
+            }
+        }
+    }
+
+    /** Workers that count towards the minimum: not draining, in a browser that is not being recycled. */
+    private int liveWorkers() {
+        int n = 0;
+        for (BrowserHost h : hosts) {
+            if (h.acceptsPages()) {
+                n += (int) h.workers.stream().filter(w -> !w.draining).count();
+            }
+        }
+        return n;
+    }
+
+    /** Opens pages in browsers with room, then launches a browser if the minimum is still not met. */
+    private void ensureCapacity() {
+        int missing = lifecycle.minWorkers() - liveWorkers();
+        for (BrowserHost h : hosts) {
+            while (missing > 0 && h.acceptsPages() && h.workers.size() < lifecycle.maxPagesPerBrowser()) {
+                pool.openWorker(h);
+                missing--;
+            }
+        }
+        long usable = hosts.stream().filter(BrowserHost::acceptsPages).count();
+        if (missing > 0 && launching.get() == 0 && usable < lifecycle.maxBrowsers()
+                && System.nanoTime() - noLaunchBeforeNanos >= 0) {
+            launching.incrementAndGet();
+            pool.execute(this::launch);
+        }
+    }
+
+    private void launch() {
         String id = name + "-" + browserSeq.incrementAndGet();
         try {
+            if (isClosedForWork()) {
+                return;
+            }
             BrowserInstance browser = backend.launch(new LaunchSpec(id, this));
             BrowserHost host = new BrowserHost(id, this, browser);
             hosts.add(host);
-            if (stopped) {
-                closeHost(host, "backend stopped");
+            LOG.log(Level.INFO, "launched browser " + id + " (" + browser.version() + ")");
+            if (isClosedForWork()) {
+                closeHost(host, "backend " + name + " stopped");
                 return;
             }
-            LOG.log(Level.INFO, "launched browser " + id + " (" + browser.version() + ")");
-            pool.openWorkers(host);
         } catch (BackendException | RuntimeException e) {
             lastError = "launching " + id + " failed: " + e.getMessage();
             LOG.log(Level.WARNING, lastError);
-            pool.retryLaunchLater(this);
+            // Back off: a browser that does not start should not be retried in a tight loop.
+            noLaunchBeforeNanos = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        } finally {
+            launching.decrementAndGet();
         }
+        pool.maintainSoon(this);
     }
 
     void recordError(String error) {
@@ -89,10 +177,12 @@ final class BackendRuntime implements BrowserEvents {
     @Override
     public void browserDied(BrowserInstance browser, String reason) {
         hosts.stream().filter(h -> h.browser == browser).findFirst().ifPresent(h -> {
-            LOG.log(Level.WARNING, "browser " + h.id + " died: " + reason);
-            lastError = "browser " + h.id + " died: " + reason;
+            if (!h.closed) {
+                LOG.log(Level.WARNING, "browser " + h.id + " died: " + reason);
+                lastError = "browser " + h.id + " died: " + reason;
+            }
             closeHost(h, "browser died: " + reason);
-            pool.relaunchLater(this);
+            pool.maintainSoon(this);
         });
     }
 
@@ -120,14 +210,41 @@ final class BackendRuntime implements BrowserEvents {
         }
     }
 
-    /** Takes the backend out of service: its workers' requests move to other workers; its browsers close. */
-    void stop(String reason) {
+    /** Takes the backend out of service until {@link #resume()}: its workers finish and close. */
+    void drain() {
+        draining = true;
+        hosts.forEach(h -> h.workers.forEach(pool::drain));
+    }
+
+    void resume() {
+        draining = false;
+        pool.maintainSoon(this);
+    }
+
+    /**
+     * Removes the backend: drains it, waits up to {@code drainNanos} for running requests to finish (the
+     * requests still running then go back to the queue), and closes its browsers.
+     */
+    void stop(String reason, long drainNanos) {
+        drain();
         stopped = true;
+        long deadline = System.nanoTime() + drainNanos;
+        while (hosts.stream().anyMatch(h -> !h.workers.isEmpty()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         hosts.forEach(h -> closeHost(h, reason));
     }
 
     BackendStatus status() {
         int workers = hosts.stream().mapToInt(h -> h.workers.size()).sum();
-        return new BackendStatus(description, hosts.size(), workers, lastError);
+        PageCapabilities caps = hosts.stream().flatMap(h -> h.workers.stream())
+                .map(w -> w.channel == null ? null : w.channel.capabilities()).filter(Objects::nonNull)
+                .findFirst().orElse(null);
+        return new BackendStatus(description, hosts.size(), workers, lastError, caps, isClosedForWork());
     }
 }

@@ -39,6 +39,8 @@ final class Dispatcher {
     private final long hangGraceNanos;
     private final ScheduledExecutorService timers;
     private final Consumer<Worker> hung;
+    private final Consumer<Worker> drained;
+    private final java.util.function.Predicate<Worker> retire;
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -46,7 +48,9 @@ final class Dispatcher {
     private boolean stopping;
 
     Dispatcher(int capacity, int maxAttempts, long hangGraceNanos, ScheduledExecutorService timers,
-            Consumer<Worker> hung) {
+            Consumer<Worker> hung, Consumer<Worker> drained, java.util.function.Predicate<Worker> retire) {
+        this.drained = drained;
+        this.retire = retire;
         this.capacity = capacity;
         this.maxAttempts = maxAttempts;
         this.hangGraceNanos = hangGraceNanos;
@@ -96,8 +100,47 @@ final class Dispatcher {
                 return;
             }
             w.state = Worker.State.IDLE;
+            w.idleSinceNanos = System.nanoTime();
         }
         dispatch();
+    }
+
+    /**
+     * Stops giving the worker new requests. An idle or starting worker is taken out at once; a busy one when
+     * its request ends, through the drained callback.
+     *
+     * @return true when the worker was taken out now and the caller must close it
+     */
+    boolean drain(Worker w) {
+        synchronized (lock) {
+            if (w.state == Worker.State.CLOSED) {
+                return false;
+            }
+            w.draining = true;
+            if (w.state == Worker.State.BUSY) {
+                return false;
+            }
+            w.state = Worker.State.CLOSED;
+            workers.remove(w);
+            return true;
+        }
+    }
+
+    /**
+     * Drains the worker if it has been idle since before {@code idleBeforeNanos}.
+     *
+     * @return true when the worker was taken out and the caller must close it
+     */
+    boolean reapIfIdle(Worker w, long idleBeforeNanos) {
+        synchronized (lock) {
+            if (w.state != Worker.State.IDLE || w.draining || w.idleSinceNanos - idleBeforeNanos > 0) {
+                return false;
+            }
+            w.draining = true;
+            w.state = Worker.State.CLOSED;
+            workers.remove(w);
+            return true;
+        }
     }
 
     /** The worker is gone: its request, if any, goes back to the queue while it has attempts left. */
@@ -210,7 +253,8 @@ final class Dispatcher {
         Worker any = null;
         String key = Worker.sessionKey(r);
         for (Worker w : workers) {
-            if (w.state == Worker.State.IDLE && w.supports(r.options.executionProvider())) {
+            if (w.state == Worker.State.IDLE && !w.draining && w.host.recycling == null
+                    && w.supports(r.options.executionProvider())) {
                 if (w.loaded.contains(key)) {
                     return w;
                 }
@@ -222,12 +266,14 @@ final class Dispatcher {
         return any;
     }
 
-    /** False only when workers exist, none is still starting, and none supports the provider. */
+    /**
+     * False only when workers in service exist, none is still starting, and none supports the provider. With no
+     * worker in service (none yet, or all draining) a request waits: a backend may come or come back.
+     */
     private boolean anyCouldServe(ExecutionProvider ep) {
-        if (workers.isEmpty()) {
-            return true;
-        }
-        return workers.stream().anyMatch(w -> w.state == Worker.State.STARTING || w.supports(ep));
+        List<Worker> inService = workers.stream().filter(w -> !w.draining).toList();
+        return inService.isEmpty()
+                || inService.stream().anyMatch(w -> w.state == Worker.State.STARTING || w.supports(ep));
     }
 
     private String unsupportedReasons(ExecutionProvider ep) {
@@ -255,16 +301,28 @@ final class Dispatcher {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         boolean workerAlive;
+        boolean drainedNow = false;
+        if (cause == null) {
+            w.served.incrementAndGet();
+        }
         synchronized (lock) {
             workerAlive = w.state == Worker.State.BUSY && w.current == r;
             if (workerAlive) {
                 w.current = null;
-                w.state = Worker.State.IDLE;
+                // Retiring here, before the worker is idle again, keeps request limits exact.
+                if (w.draining || retire.test(w)) {
+                    w.draining = true;
+                    w.state = Worker.State.CLOSED;
+                    workers.remove(w);
+                    drainedNow = true;
+                } else {
+                    w.state = Worker.State.IDLE;
+                    w.idleSinceNanos = now;
+                }
             }
         }
         if (cause == null) {
             w.loaded.add(Worker.sessionKey(r));
-            w.served.incrementAndGet();
             double queuedMs = (r.startedNanos - r.submittedNanos) / 1e6;
             double transferMs = Math.max(0, page.roundTripMs() - page.computeMs() - page.loadMs());
             Timings t = new Timings(queuedMs, page.loadMs(), transferMs, page.computeMs(), r.msSinceSubmit(now));
@@ -284,6 +342,9 @@ final class Dispatcher {
         } else {
             fail(r, new InferenceFailedException("request " + r.id + " failed on worker " + w.id + ": " + cause,
                     r.attempts, cause));
+        }
+        if (drainedNow) {
+            drained.accept(w);
         }
         dispatch();
     }

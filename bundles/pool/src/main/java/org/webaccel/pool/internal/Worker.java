@@ -23,6 +23,10 @@ final class Worker {
     State state = State.STARTING;
     /** Guarded by the dispatcher's lock: the request it runs, when busy. */
     Request current;
+    /** Written under the dispatcher's lock: takes no new request, closes when its current one ends. */
+    volatile boolean draining;
+    /** Guarded by the dispatcher's lock: when it last became idle. */
+    long idleSinceNanos;
 
     Worker(String id, BrowserHost host) {
         this.id = id;

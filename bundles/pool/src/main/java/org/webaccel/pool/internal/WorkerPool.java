@@ -34,6 +34,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
+import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.bridge.WorkerBridge;
 import org.webaccel.bridge.WorkerChannel;
@@ -49,6 +50,7 @@ public final class WorkerPool implements ResourcePool {
     private static final Logger LOG = System.getLogger(WorkerPool.class.getName());
 
     private final PoolConfig config;
+    private final Lifecycle lifecycle;
     private final WorkerBridge bridge;
     private final ModelRepository models;
     private final InputValidator validator;
@@ -67,6 +69,7 @@ public final class WorkerPool implements ResourcePool {
     @Activate
     public WorkerPool(PoolConfig config, @Reference WorkerBridge bridge, @Reference ModelRepository models) {
         this.config = config;
+        this.lifecycle = Lifecycle.of(config);
         this.bridge = bridge;
         this.models = models;
         this.validator = new InputValidator(config.maxInputBytes());
@@ -78,11 +81,14 @@ public final class WorkerPool implements ResourcePool {
         this.dispatcher = new Dispatcher(config.queueCapacity(), Math.max(1, config.maxAttempts()),
                 TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()), executor,
                 w -> workerGone(w, "worker hung: no answer " + config.hangGraceSeconds()
-                        + " s past its request's deadline"));
+                        + " s past its request's deadline"),
+                this::closeDrained, this::retireAfterRun);
+        long every = Math.max(1, config.maintenanceIntervalSeconds());
+        executor.scheduleWithFixedDelay(this::maintainAll, every, every, TimeUnit.SECONDS);
     }
 
     /**
-     * A backend appeared: probe it and start its browsers in the background.
+     * A backend appeared: probe it in the background; the maintenance loop then opens its workers.
      *
      * @param backend the backend service
      * @param properties its service properties
@@ -92,20 +98,24 @@ public final class WorkerPool implements ResourcePool {
     void bindBackend(BrowserBackend backend, Map<String, Object> properties) {
         Object name = properties.get(BrowserBackend.NAME_PROPERTY);
         String n = name == null ? "backend-" + properties.get("service.id") : name.toString();
-        BackendRuntime runtime = new BackendRuntime(backend, n, this, Math.max(1, config.browsersPerBackend()));
+        BackendRuntime runtime = new BackendRuntime(backend, n, this, lifecycle);
         backends.put(backend, runtime);
-        executor.execute(runtime::start);
+        execute(() -> {
+            runtime.probe();
+            runtime.maintain(System.nanoTime());
+        });
     }
 
     /**
-     * A backend went away: its workers' requests go back to the queue, its browsers close.
+     * A backend went away (its bundle stopped or was uninstalled): drain it, so that its running requests
+     * finish or move to other workers, then close its browsers.
      *
      * @param backend the backend service
      */
     void unbindBackend(BrowserBackend backend) {
         BackendRuntime runtime = backends.remove(backend);
         if (runtime != null) {
-            runtime.stop("backend " + runtime.name() + " removed");
+            runtime.stop("backend " + runtime.name() + " removed", lifecycle.drainTimeoutNanos());
         }
     }
 
@@ -163,14 +173,49 @@ public final class WorkerPool implements ResourcePool {
         return backends.values().stream().map(BackendRuntime::status).toList();
     }
 
-    void openWorkers(BrowserHost host) {
-        for (int i = 0; i < Math.max(1, config.pagesPerBrowser()); i++) {
-            openWorker(host);
+    @Override
+    public void drain(String backend) {
+        runtime(backend).drain();
+    }
+
+    @Override
+    public void resume(String backend) {
+        runtime(backend).resume();
+    }
+
+    private BackendRuntime runtime(String name) {
+        return backends.values().stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no backend '" + name + "'; backends are "
+                        + backends.values().stream().map(BackendRuntime::name).sorted().toList()));
+    }
+
+    void execute(Runnable task) {
+        if (!stopped) {
+            try {
+                executor.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The pool stopped between the check and the call: nothing left to do.
+            }
         }
     }
 
-    private void openWorker(BrowserHost host) {
-        if (stopped || host.closed || host.backend.isStopped()) {
+    void maintainSoon(BackendRuntime runtime) {
+        execute(() -> runtime.maintain(System.nanoTime()));
+    }
+
+    private void maintainAll() {
+        long now = System.nanoTime();
+        for (BackendRuntime b : backends.values()) {
+            try {
+                b.maintain(now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "lifecycle step of backend " + b.name() + " failed", e);
+            }
+        }
+    }
+
+    void openWorker(BrowserHost host) {
+        if (stopped || !host.acceptsPages() || host.backend.isClosedForWork()) {
             return;
         }
         Worker w = new Worker(host.id + "-p" + pageSeq.incrementAndGet(), host);
@@ -207,39 +252,80 @@ public final class WorkerPool implements ResourcePool {
         dispatcher.workerReady(w);
     }
 
-    /** A worker is gone for good: hand back its request, close its page, and open a replacement. */
-    void workerGone(Worker w, String reason) {
-        if (!w.host.workers.remove(w)) {
-            return;
+    /**
+     * Called under the dispatcher's lock after each successful run: past the browser's request limit, the
+     * browser starts recycling and this worker retires at once; the maintenance step drains its siblings
+     * and launches the replacement.
+     */
+    private boolean retireAfterRun(Worker w) {
+        BrowserHost host = w.host;
+        if (host.recycling == null) {
+            String why = lifecycle.requestLimitReason(host);
+            if (why == null) {
+                return false;
+            }
+            host.recycling = why;
+            maintainSoon(host.backend);
         }
-        LOG.log(Level.INFO, "worker " + w.id + " gone: " + reason);
-        dispatcher.workerLost(w, reason);
+        return true;
+    }
+
+    /** Stops giving a worker new requests; it closes now if idle, else when its request ends. */
+    void drain(Worker w) {
+        if (dispatcher.drain(w)) {
+            closeDrained(w);
+        }
+    }
+
+    boolean reapIfIdle(Worker w, long idleBeforeNanos) {
+        if (dispatcher.reapIfIdle(w, idleBeforeNanos)) {
+            LOG.log(Level.INFO, "closing idle worker " + w.id);
+            closeDrained(w);
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes a worker the dispatcher has already taken out; it holds no request. */
+    private void closeDrained(Worker w) {
+        if (remove(w)) {
+            close(w, "worker drained");
+            maintainSoon(w.host.backend);
+        }
+    }
+
+    private boolean remove(Worker w) {
+        if (!w.host.workers.remove(w)) {
+            return false;
+        }
+        w.host.servedByClosedPages.addAndGet(w.served.get());
+        return true;
+    }
+
+    private void close(Worker w, String reason) {
         WorkerChannel c = w.channel;
         if (c != null && c.isOpen()) {
             c.close(reason);
         }
-        if (w.page != null) {
-            executor.execute(w.page::close);
+        BrowserPage page = w.page;
+        if (page != null) {
+            execute(page::close);
         }
+    }
+
+    /** A worker is gone for good: hand back its request, close its page; maintenance opens a replacement. */
+    void workerGone(Worker w, String reason) {
+        if (!remove(w)) {
+            return;
+        }
+        LOG.log(Level.INFO, "worker " + w.id + " gone: " + reason);
+        dispatcher.workerLost(w, reason);
+        close(w, reason);
         BrowserHost host = w.host;
-        if (!stopped && !host.closed && !host.backend.isStopped()) {
-            if (host.browser.isAlive()) {
-                executor.schedule(() -> openWorker(host), 500, TimeUnit.MILLISECONDS);
-            } else {
-                host.backend.browserDied(host.browser, "browser no longer running");
-            }
-        }
-    }
-
-    void relaunchLater(BackendRuntime runtime) {
-        if (!stopped && !runtime.isStopped()) {
-            executor.schedule(runtime::launchHost, 200, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    void retryLaunchLater(BackendRuntime runtime) {
-        if (!stopped && !runtime.isStopped()) {
-            executor.schedule(runtime::launchHost, 5, TimeUnit.SECONDS);
+        if (!host.closed && !host.browser.isAlive()) {
+            host.backend.browserDied(host.browser, "browser no longer running");
+        } else {
+            maintainSoon(host.backend);
         }
     }
 
@@ -261,7 +347,7 @@ public final class WorkerPool implements ResourcePool {
                         + r.id + " was running", r.attempts, null));
             }
         }
-        backends.values().forEach(b -> b.stop("pool stopped"));
+        backends.values().forEach(b -> b.stop("pool stopped", 0));
         backends.clear();
         executor.shutdownNow();
     }

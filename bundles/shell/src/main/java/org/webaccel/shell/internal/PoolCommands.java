@@ -34,7 +34,8 @@ import org.webaccel.api.tensor.Tensor;
 
 /** The {@code pool} scope of the Gogo shell. Each command returns its text; errors are thrown with their reason. */
 @Component(service = Object.class)
-@GogoCommand(scope = "pool", function = {"status", "backends", "workers", "models", "infer"})
+@GogoCommand(scope = "pool", function = {"status", "backends", "workers", "models", "infer", "drain",
+        "resume"})
 public final class PoolCommands {
     private final ResourcePool pool;
     private final InputFactory inputs = new InputFactory();
@@ -57,9 +58,13 @@ public final class PoolCommands {
                 s.succeeded(), s.failed(), s.inFlight(), s.rejected());
     }
 
-    /** @return one line per backend */
-    @Descriptor("list browser backends and whether they are available")
-    public String backends() {
+    /**
+     * @param verbose also print each backend's capabilities
+     * @return one line per backend, or one block each with {@code -v}
+     */
+    @Descriptor("list browser backends; -v adds WebGPU adapter, WebNN devices, wasm features")
+    public String backends(@Descriptor("show capabilities") @Parameter(names = {"-v", "--verbose"},
+            presentValue = "true", absentValue = "false") boolean verbose) {
         List<BackendStatus> all = pool.backends();
         if (all.isEmpty()) {
             return "no backend installed\n";
@@ -68,11 +73,66 @@ public final class PoolCommands {
                 "BACKEND", "FAMILY", "STATE", "VERSION", "BROWSERS", "WORKERS", "NOTE"));
         for (BackendStatus b : all) {
             var d = b.description();
+            String state = !d.available() ? "unavailable" : b.draining() ? "draining" : "available";
             String note = d.available() ? (b.lastError() == null ? "" : "last error: " + b.lastError()) : d.reason();
             out.append(String.format(Locale.ROOT, "%-12s %-10s %-12s %-16s %8d %8d  %s%n", d.name(), d.family(),
-                    d.available() ? "available" : "unavailable", d.browserVersion(), b.browsers(), b.workers(), note));
+                    state, d.browserVersion(), b.browsers(), b.workers(), note));
+            if (verbose) {
+                out.append(capabilities(b.capabilities()));
+            }
         }
         return out.toString();
+    }
+
+    private static String capabilities(PageCapabilities c) {
+        if (c == null) {
+            return "    capabilities: no page connected\n";
+        }
+        StringBuilder out = new StringBuilder();
+        var g = c.webgpu();
+        if (g != null && g.available()) {
+            out.append(String.format(Locale.ROOT, "    webgpu:  %s / %s%s; %s%n", g.vendor(), g.architecture(),
+                    g.fallback() ? " (fallback adapter)" : "", limits(g.limits())));
+        } else {
+            out.append("    webgpu:  none (").append(g == null ? "not reported" : g.reason()).append(")\n");
+        }
+        var n = c.webnn();
+        out.append("    webnn:   ").append(n == null || !n.api() ? "no navigator.ml" : n.devices().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; "))).append('\n');
+        out.append(String.format(Locale.ROOT, "    wasm:    simd %s, threads %s; %d logical cores; ONNX Runtime Web %s%n",
+                c.wasmSimd() ? "yes" : "no", c.wasmThreads() ? "yes" : "no", c.hardwareConcurrency(), c.ortVersion()));
+        out.append("    browser: ").append(c.userAgent()).append('\n');
+        return out.toString();
+    }
+
+    private static String limits(Map<String, Long> limits) {
+        if (limits == null || limits.isEmpty()) {
+            return "no limits reported";
+        }
+        return limits.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " " + (e.getValue() >= 1 << 20 ? e.getValue() / (1 << 20) + " MiB"
+                        : e.getValue().toString()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * @param backend the backend's name
+     * @return what happened
+     */
+    @Descriptor("drain a backend: its workers finish their requests and close; it takes no new work until resumed")
+    public String drain(@Descriptor("backend name") String backend) {
+        pool.drain(backend);
+        return "draining " + backend + "\n";
+    }
+
+    /**
+     * @param backend the backend's name
+     * @return what happened
+     */
+    @Descriptor("put a drained backend back into service")
+    public String resume(@Descriptor("backend name") String backend) {
+        pool.resume(backend);
+        return "resumed " + backend + "\n";
     }
 
     /** @return one line per worker */

@@ -1,0 +1,57 @@
+package org.webaccel.pool.internal;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker lifecycle settings of one pool configuration, in the units the code uses.
+ *
+ * @param minWorkers pages each backend keeps open
+ * @param maxBrowsers browsers per backend, recycling ones not counted
+ * @param maxPagesPerBrowser pages per browser
+ * @param recycleAfterRequests requests after which a browser is recycled, 0 never
+ * @param recycleAboveRssBytes resident memory above which a browser is recycled, 0 never
+ * @param recycleAfterNanos age after which a browser is recycled, 0 never
+ * @param idleTimeoutNanos idle time after which a worker above the minimum is closed, 0 never
+ * @param drainTimeoutNanos how long draining workers may take to finish
+ */
+record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long recycleAfterRequests,
+        long recycleAboveRssBytes, long recycleAfterNanos, long idleTimeoutNanos, long drainTimeoutNanos) {
+
+    static Lifecycle of(PoolConfig c) {
+        return new Lifecycle(Math.max(0, c.minWorkers()), Math.max(1, c.maxBrowsers()),
+                Math.max(1, c.maxPagesPerBrowser()), Math.max(0, c.recycleAfterRequests()),
+                Math.max(0, c.recycleAboveRssMegabytes()) * 1024 * 1024,
+                TimeUnit.MINUTES.toNanos(Math.max(0, c.recycleAfterMinutes())),
+                TimeUnit.SECONDS.toNanos(Math.max(0, c.idleTimeoutSeconds())),
+                TimeUnit.SECONDS.toNanos(Math.max(0, c.drainTimeoutSeconds())));
+    }
+
+    /** @return why this browser has served enough requests, or null */
+    String requestLimitReason(BrowserHost host) {
+        long served = host.served();
+        return recycleAfterRequests > 0 && served >= recycleAfterRequests
+                ? "served " + served + " requests (limit " + recycleAfterRequests + ")" : null;
+    }
+
+    /** @return why this browser should be recycled now, or null */
+    String recycleReason(BrowserHost host, long now) {
+        String byRequests = requestLimitReason(host);
+        if (byRequests != null) {
+            return byRequests;
+        }
+        if (recycleAfterNanos > 0 && now - host.launchedNanos >= recycleAfterNanos) {
+            return "older than " + TimeUnit.NANOSECONDS.toMinutes(recycleAfterNanos) + " min";
+        }
+        if (recycleAboveRssBytes > 0) {
+            var pid = host.browser.pid();
+            if (pid.isPresent()) {
+                var rss = ProcessMemory.residentBytes(pid.getAsLong());
+                if (rss.isPresent() && rss.getAsLong() > recycleAboveRssBytes) {
+                    return "resident memory " + rss.getAsLong() / (1024 * 1024) + " MiB over the limit of "
+                            + recycleAboveRssBytes / (1024 * 1024) + " MiB";
+                }
+            }
+        }
+        return null;
+    }
+}

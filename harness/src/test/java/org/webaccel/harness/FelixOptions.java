@@ -1,0 +1,47 @@
+package org.webaccel.harness;
+
+import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackages;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.ops4j.pax.exam.Option;
+
+/** Pax Exam options that boot the distribution's own bundles, as bin/webaccel would, in the test JVM. */
+public final class FelixOptions {
+    private FelixOptions() {
+    }
+
+    /** @return every distribution bundle, started */
+    public static Option[] distribution() throws IOException {
+        return distribution(jar -> true);
+    }
+
+    /**
+     * @param started which bundles to start; the others are installed only
+     * @return the distribution's bundles plus the test support bundles
+     */
+    public static Option[] distribution(Predicate<Path> started) throws IOException {
+        Path home = Files.createTempDirectory("webaccel-home");
+        List<Option> options = new ArrayList<>();
+        for (Path jar : Distribution.bundles()) {
+            options.add(bundle(jar.toUri().toString()).start(started.test(jar)));
+        }
+        options.add(junitBundles());
+        options.add(frameworkProperty("gosh.args").value("--nointeractive"));
+        options.add(systemProperty("webaccel.home").value(home.toString()));
+        // The native reference is on the test JVM's class path, not a bundle.
+        options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*"));
+        options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
+        options.add(cleanCaches());
+        return options.toArray(Option[]::new);
+    }
+}

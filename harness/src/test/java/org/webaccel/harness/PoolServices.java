@@ -1,0 +1,64 @@
+package org.webaccel.harness;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.webaccel.api.ResourcePool;
+
+/** Finding the current pool service, and reconfiguring it through ConfigAdmin, from inside the framework. */
+public final class PoolServices {
+    private PoolServices() {
+    }
+
+    /** @return the pool service registered now, waiting up to 30 s for one */
+    public static ResourcePool pool(BundleContext context) throws InterruptedException {
+        return pool(context, -1);
+    }
+
+    private static ResourcePool pool(BundleContext context, long notServiceId) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            ServiceReference<ResourcePool> ref = context.getServiceReference(ResourcePool.class);
+            if (ref != null && (Long) ref.getProperty("service.id") != notServiceId) {
+                ResourcePool pool = context.getService(ref);
+                if (pool != null) {
+                    return pool;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no ResourcePool service within 30 s");
+    }
+
+    /**
+     * Replaces the pool's configuration and waits for the pool component that took it.
+     *
+     * @return the new pool service
+     */
+    public static ResourcePool reconfigure(BundleContext context, ConfigurationAdmin cm, Map<String, Object> props)
+            throws Exception {
+        ServiceReference<ResourcePool> old = context.getServiceReference(ResourcePool.class);
+        long oldId = old == null ? -1 : (Long) old.getProperty("service.id");
+        Configuration c = cm.getConfiguration("org.webaccel.pool", "?");
+        Dictionary<String, Object> d = new Hashtable<>(props);
+        c.update(d);
+        return pool(context, oldId);
+    }
+
+    /** Waits until the pool has {@code n} connected workers. */
+    public static void awaitWorkers(ResourcePool pool, int n, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (pool.status().workers() < n) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("fewer than " + n + " workers after " + seconds + " s: " + pool.status()
+                        + " " + pool.backends());
+            }
+            Thread.sleep(100);
+        }
+    }
+}
