@@ -5,14 +5,13 @@
 //   [u32 little-endian header length][header JSON, UTF-8][padding to 8][tensor bytes, each at an 8-aligned offset]
 // Offsets in the header are from the start of the frame, so typed arrays view the frame without copying.
 
-import * as ort from './ort/ort.webgpu.min.mjs';
-
 const params = new URLSearchParams(location.search);
+// A backend may add settings after '#' (it cannot touch the query, which the bridge signs with the token).
+const settings = new URLSearchParams(location.hash.slice(1));
 const token = params.get('token');
 const workerId = params.get('worker');
-ort.env.wasm.wasmPaths = new URL('./ort/', location.href).href;
-ort.env.wasm.numThreads = Number(params.get('threads') || 1);
-ort.env.logLevel = 'error';
+let ort;
+let webnnDeviceType = null;
 
 const TYPED = {
   float32: Float32Array, float16: Uint16Array, int64: BigInt64Array, int32: Int32Array,
@@ -75,12 +74,27 @@ function wasmSimd() {
   return WebAssembly.validate(bytes);
 }
 
+// ONNX Runtime Web comes in builds: the JSEP build adds the webnn execution provider but weighs more, so a
+// page loads it only where WebNN can actually create a context.
+async function loadRuntime(webnn) {
+  const working = Object.entries(webnn.devices).filter(([, status]) => status === 'ok').map(([d]) => d);
+  const wanted = settings.get('webnnDeviceType');
+  webnnDeviceType = wanted ? (working.includes(wanted) ? wanted : null)
+    : ['gpu', 'npu', 'cpu'].find((d) => working.includes(d)) || null;
+  ort = await import(webnnDeviceType ? './ort/ort.min.mjs' : './ort/ort.webgpu.min.mjs');
+  ort.env.wasm.wasmPaths = new URL('./ort/', location.href).href;
+  ort.env.wasm.numThreads = Number(params.get('threads') || 1);
+  ort.env.logLevel = 'error';
+}
+
 async function capabilities() {
+  const webnn = await webnnInfo();
+  await loadRuntime(webnn);
   return {
     userAgent: navigator.userAgent,
     ortVersion: ort.env.versions && ort.env.versions.web || 'unknown',
     webgpu: await webgpuInfo(),
-    webnn: await webnnInfo(),
+    webnn,
     wasmSimd: wasmSimd(),
     wasmThreads: Boolean(self.crossOriginIsolated && typeof SharedArrayBuffer === 'function'),
     hardwareConcurrency: navigator.hardwareConcurrency || 1,
@@ -91,7 +105,11 @@ function session(model, url, ep) {
   const key = `${model}@${ep}`;
   let s = sessions.get(key);
   if (!s) {
-    s = ort.InferenceSession.create(url, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+    const provider = ep === 'webnn' ? { name: 'webnn', deviceType: webnnDeviceType } : ep;
+    if (ep === 'webnn' && !webnnDeviceType) {
+      return Promise.reject(new Error('this page has no working WebNN device'));
+    }
+    s = ort.InferenceSession.create(url, { executionProviders: [provider], graphOptimizationLevel: 'all' });
     sessions.set(key, s);
     // A failed load must not poison later attempts.
     s.catch(() => sessions.delete(key));
