@@ -25,6 +25,14 @@ public final class FelixOptions {
         return distribution(jar -> true);
     }
 
+    /** @return a filter that starts every bundle except the backends other than {@code backend} */
+    public static Predicate<Path> onlyBackend(String backend) {
+        return jar -> {
+            String name = jar.getFileName().toString();
+            return !name.contains("org.webaccel.backend-") || name.contains("org.webaccel.backend-" + backend + "-");
+        };
+    }
+
     /**
      * @param started which bundles to start; the others are installed only
      * @return the distribution's bundles plus the test support bundles

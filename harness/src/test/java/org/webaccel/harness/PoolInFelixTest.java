@@ -48,7 +48,7 @@ public class PoolInFelixTest {
 
     @Configuration
     public Option[] config() throws Exception {
-        return FelixOptions.distribution();
+        return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
     }
 
     private void awaitWorkers(int n) throws InterruptedException {

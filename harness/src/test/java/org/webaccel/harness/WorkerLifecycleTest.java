@@ -35,6 +35,7 @@ import org.webaccel.api.tensor.Tensor;
 @ExamReactorStrategy(PerClass.class)
 public class WorkerLifecycleTest {
     private static final String CHROMIUM = "org.webaccel.backend-chromium";
+    private static final String FIREFOX = "org.webaccel.backend-firefox";
 
     @Inject
     private BundleContext context;
@@ -47,7 +48,7 @@ public class WorkerLifecycleTest {
 
     @Configuration
     public Option[] config() throws Exception {
-        return FelixOptions.distribution();
+        return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
     }
 
     private record Submitted(Map<String, Tensor> inputs, CompletableFuture<InferenceResult> result) {
@@ -125,30 +126,99 @@ public class WorkerLifecycleTest {
         assertBalanced(pool.status());
     }
 
+    /** Keeps a fixed number of requests in flight until stopped, remembering every one. */
+    private final class Load implements AutoCloseable {
+        private final ResourcePool pool;
+        private final List<Submitted> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(12);
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        Load(ResourcePool pool) {
+            this.pool = pool;
+            this.thread = new Thread(this::run, "test-load");
+            thread.start();
+        }
+
+        private void run() {
+            int seed = 5000;
+            try {
+                while (running) {
+                    inFlight.acquire();
+                    Submitted s = submit(pool, 1, seed++).get(0);
+                    s.result.whenComplete((r, e) -> inFlight.release());
+                    all.add(s);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits until a request completed on {@code backend} after this call. */
+        void awaitResultFrom(String backend, int seconds) throws InterruptedException {
+            int from = all.size();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < end) {
+                List<Submitted> since;
+                synchronized (all) {
+                    since = new ArrayList<>(all.subList(from, all.size()));
+                }
+                if (since.stream().anyMatch(s -> s.result.isDone() && !s.result.isCompletedExceptionally()
+                        && s.result.join().backend().equals(backend))) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no result from " + backend + " within " + seconds + " s: " + pool.status()
+                    + " " + pool.backends());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join(10_000);
+        }
+    }
+
     @Test
-    public void aBackendStoppedMidLoadLosesNothingAndComesBackWhenReinstalled() throws Exception {
+    public void backendsAddedAndRemovedUnderLoadLoseNothing() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2,
                 "maintenanceIntervalSeconds", 1));
         PoolServices.awaitWorkers(pool, 2, 120);
         Bundle chromium = bundle(CHROMIUM);
+        Bundle firefox = bundle(FIREFOX);
         String location = chromium.getLocation();
+        List<Submitted> requests;
+        try (Load load = new Load(pool)) {
+            load.awaitResultFrom("chromium", 60);
 
-        List<Submitted> load = submit(pool, 120, 1000);
-        while (pool.status().succeeded() < 20) {
-            Thread.sleep(20);
+            // Added under load: its workers join and take requests.
+            firefox.start();
+            assertTrue("pool:backends must show the new backend at once", pool.backends().stream()
+                    .anyMatch(b -> b.description().name().equals("firefox")));
+            load.awaitResultFrom("firefox", 120);
+
+            // Removed under load: its workers drain, their requests finish or move to Firefox.
+            chromium.stop();
+            assertTrue("pool:backends still lists the stopped backend", pool.backends().stream()
+                    .noneMatch(b -> b.description().name().equals("chromium")));
+            load.awaitResultFrom("firefox", 60);
+            chromium.uninstall();
+
+            // Reinstalled under load: it serves again.
+            Bundle again = context.installBundle(location);
+            again.start();
+            assertTrue(pool.backends().stream().anyMatch(b -> b.description().name().equals("chromium")));
+            load.awaitResultFrom("chromium", 120);
+            firefox.stop();
+            requests = new ArrayList<>(load.all);
         }
-        // Stopping the bundle drains its workers: running requests finish, queued ones wait for a backend.
-        chromium.stop();
-        assertTrue("pool:backends still lists the stopped backend", pool.backends().isEmpty());
-        assertTrue("nothing may fail while no backend is installed", pool.status().failed() == 0);
-
-        chromium.uninstall();
-        Bundle again = context.installBundle(location);
-        again.start();
-        assertEquals("chromium", pool.backends().get(0).description().name());
-        assertAllCorrect(load);
+        Set<String> browsers = assertAllCorrect(requests);
+        assertTrue(browsers.toString(), browsers.stream().anyMatch(b -> b.startsWith("firefox")));
         PoolStatus s = pool.status();
         assertBalanced(s);
         assertEquals(0, s.inFlight());
+        assertEquals(requests.size(), s.succeeded());
     }
 }

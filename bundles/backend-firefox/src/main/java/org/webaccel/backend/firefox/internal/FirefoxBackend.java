@@ -1,0 +1,80 @@
+package org.webaccel.backend.firefox.internal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.webaccel.api.spi.BackendDescription;
+import org.webaccel.api.spi.BackendException;
+import org.webaccel.api.spi.BrowserBackend;
+import org.webaccel.api.spi.BrowserInstance;
+import org.webaccel.api.spi.LaunchSpec;
+
+/**
+ * The {@code firefox} backend: launches Firefox ESR, each with a fresh profile, and drives it over
+ * WebDriver BiDi, which Firefox serves itself. No driver process and no library beyond Jackson is involved.
+ */
+@Component(service = BrowserBackend.class, configurationPid = FirefoxBackend.PID,
+        property = BrowserBackend.NAME_PROPERTY + "=" + VersionProbe.NAME)
+@Designate(ocd = FirefoxConfig.class)
+public final class FirefoxBackend implements BrowserBackend {
+
+    /** The configuration PID. */
+    public static final String PID = "org.webaccel.backend.firefox";
+
+    private final FirefoxSettings settings;
+    private final Set<FirefoxInstance> running = ConcurrentHashMap.newKeySet();
+    private BackendDescription description; // guarded by this
+
+    /**
+     * Activates the component.
+     *
+     * @param config the configuration
+     */
+    @Activate
+    public FirefoxBackend(FirefoxConfig config) {
+        this(FirefoxSettings.from(config));
+    }
+
+    /** @param settings the settings, e.g. from a test */
+    public FirefoxBackend(FirefoxSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Probes {@code firefox --version} once; the answer holds for the component's life. A probe cut short
+     * by an interrupt (the framework stopping, say) says nothing about Firefox and is not kept.
+     */
+    @Override
+    public synchronized BackendDescription describe() {
+        if (description != null) {
+            return description;
+        }
+        BackendDescription probed = new VersionProbe(settings.executable(), settings.launchTimeout()).probe();
+        if (!Thread.currentThread().isInterrupted()) {
+            description = probed;
+        }
+        return probed;
+    }
+
+    @Override
+    public BrowserInstance launch(LaunchSpec spec) throws BackendException {
+        BackendDescription described = describe();
+        if (!described.available()) {
+            throw new BackendException("the firefox backend cannot launch browsers: " + described.reason());
+        }
+        FirefoxInstance instance = FirefoxInstance.launch(spec, settings, running::remove);
+        running.add(instance);
+        return instance;
+    }
+
+    /** Browsers must not outlive the service that launched them: nobody could close them afterwards. */
+    @Deactivate
+    public void close() {
+        List.copyOf(running).forEach(FirefoxInstance::close);
+    }
+}
