@@ -91,7 +91,7 @@ public final class PoolCommands {
         StringBuilder out = new StringBuilder();
         var g = c.webgpu();
         if (g != null && g.available()) {
-            out.append(String.format(Locale.ROOT, "    webgpu:  %s / %s%s; %s%n", g.vendor(), g.architecture(),
+            out.append(String.format(Locale.ROOT, "    webgpu:  %s%s; %s%n", adapterName(g),
                     g.fallback() ? " (fallback adapter)" : "", limits(g.limits())));
         } else {
             out.append("    webgpu:  none (").append(g == null ? "not reported" : g.reason()).append(")\n");
@@ -156,7 +156,14 @@ public final class PoolCommands {
             return "-";
         }
         var g = c.webgpu();
-        return g.available() ? g.vendor() + "/" + g.architecture() + (g.fallback() ? " (fallback)" : "") : "none";
+        return g.available() ? adapterName(g) + (g.fallback() ? " (fallback)" : "") : "none";
+    }
+
+    /** Vendor and architecture where the browser discloses them (Firefox leaves both empty). */
+    private static String adapterName(PageCapabilities.WebGpu g) {
+        String name = java.util.stream.Stream.of(g.vendor(), g.architecture(), g.description())
+                .filter(p -> p != null && !p.isBlank()).distinct().collect(Collectors.joining("/"));
+        return name.isEmpty() ? "adapter (details not disclosed)" : name;
     }
 
     /** @return one block per model */
