@@ -45,6 +45,9 @@ public final class FelixOptions {
         }
         options.add(junitBundles());
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));
+        // The HTTP server of the endpoint feature: loopback, any free port, so suites never collide.
+        options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
+        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(systemProperty("webaccel.home").value(home.toString()));
         // The native reference is on the test JVM's class path, not a bundle.
         options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*"));
