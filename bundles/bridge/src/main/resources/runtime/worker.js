@@ -78,9 +78,9 @@ function wasmSimd() {
 // page loads it only where WebNN can actually create a context.
 async function loadRuntime(webnn) {
   const working = Object.entries(webnn.devices).filter(([, status]) => status === 'ok').map(([d]) => d);
-  const wanted = settings.get('webnnDeviceType');
-  webnnDeviceType = wanted ? (working.includes(wanted) ? wanted : null)
-    : ['gpu', 'npu', 'cpu'].find((d) => working.includes(d)) || null;
+  // The backend's configured device types, in its order of preference; without them, the fastest kind first.
+  const preferred = (settings.get('webnnDeviceTypes') || 'gpu,npu,cpu').split(',').map((d) => d.trim());
+  webnnDeviceType = preferred.find((d) => working.includes(d)) || null;
   ort = await import(webnnDeviceType ? './ort/ort.min.mjs' : './ort/ort.webgpu.min.mjs');
   ort.env.wasm.wasmPaths = new URL('./ort/', location.href).href;
   ort.env.wasm.numThreads = Number(params.get('threads') || 1);

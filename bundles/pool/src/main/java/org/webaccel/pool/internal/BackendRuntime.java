@@ -176,14 +176,16 @@ final class BackendRuntime implements BrowserEvents {
 
     @Override
     public void browserDied(BrowserInstance browser, String reason) {
-        hosts.stream().filter(h -> h.browser == browser).findFirst().ifPresent(h -> {
-            if (!h.closed) {
-                LOG.log(Level.WARNING, "browser " + h.id + " died: " + reason);
-                lastError = "browser " + h.id + " died: " + reason;
-            }
-            closeHost(h, "browser died: " + reason);
-            pool.maintainSoon(this);
-        });
+        // By id, not identity: a backend may report through the object it wraps.
+        hosts.stream().filter(h -> h.browser == browser || h.browser.id().equals(browser.id())).findFirst()
+                .ifPresent(h -> {
+                    if (!h.closed) {
+                        LOG.log(Level.WARNING, "browser " + h.id + " died: " + reason);
+                        lastError = "browser " + h.id + " died: " + reason;
+                    }
+                    closeHost(h, "browser died: " + reason);
+                    pool.maintainSoon(this);
+                });
     }
 
     @Override
