@@ -49,6 +49,8 @@ public final class FelixOptions {
         options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(systemProperty("webaccel.home").value(home.toString()));
+        // Pax Exam's logging service would otherwise print every DEBUG line of every bundle and the JDK.
+        options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         // The native reference is on the test JVM's class path, not a bundle.
         options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*"));
         options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
