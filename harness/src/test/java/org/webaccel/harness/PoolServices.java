@@ -21,6 +21,7 @@ public final class PoolServices {
     }
 
     private static ResourcePool pool(BundleContext context, long notServiceId) throws InterruptedException {
+        // notServiceId < 0: any registration will do
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
             ServiceReference<ResourcePool> ref = context.getServiceReference(ResourcePool.class);
@@ -35,19 +36,31 @@ public final class PoolServices {
         throw new AssertionError("no ResourcePool service within 30 s");
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger MARK = new java.util.concurrent.atomic.AtomicInteger();
+
     /**
-     * Replaces the pool's configuration and waits for the pool component that took it.
+     * Replaces the pool's configuration and waits until the running pool has applied it. ConfigAdmin
+     * delivers asynchronously; the queue capacity, which {@code pool:status} shows, is set to a fresh value
+     * with each call to tell when the update has arrived.
      *
-     * @return the new pool service
+     * @return the pool service (the same one: the pool takes configuration changes while it runs)
      */
     public static ResourcePool reconfigure(BundleContext context, ConfigurationAdmin cm, Map<String, Object> props)
             throws Exception {
-        ServiceReference<ResourcePool> old = context.getServiceReference(ResourcePool.class);
-        long oldId = old == null ? -1 : (Long) old.getProperty("service.id");
-        Configuration c = cm.getConfiguration("org.webaccel.pool", "?");
+        ResourcePool pool = pool(context);
+        int capacity = 256 + MARK.incrementAndGet();
         Dictionary<String, Object> d = new Hashtable<>(props);
+        d.put("queueCapacity", capacity);
+        Configuration c = cm.getConfiguration("org.webaccel.pool", "?");
         c.update(d);
-        return pool(context, oldId);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.status().queueCapacity() != capacity) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("the pool did not take its new configuration within 30 s");
+            }
+            Thread.sleep(20);
+        }
+        return pool;
     }
 
     /** Waits until the pool has {@code n} connected workers. */

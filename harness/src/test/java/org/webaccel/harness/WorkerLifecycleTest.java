@@ -98,11 +98,51 @@ public class WorkerLifecycleTest {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maxBrowsers", 1,
                 "maxPagesPerBrowser", 2, "recycleAfterRequests", 8L, "maintenanceIntervalSeconds", 1));
         PoolServices.awaitWorkers(pool, 2, 120);
+        long before = pool.status().succeeded();
         List<Submitted> load = submit(pool, 40, 100);
         Set<String> browsers = assertAllCorrect(load);
         assertTrue("expected several browsers to take turns, saw " + browsers, browsers.size() >= 3);
         assertBalanced(pool.status());
-        assertEquals(40, pool.status().succeeded());
+        assertEquals(before + 40, pool.status().succeeded());
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maintenanceIntervalSeconds", 1));
+    }
+
+    @Test
+    public void browsersAreRecycledAboveTheirMemoryLimitAndPastTheirAge() throws Exception {
+        for (Map<String, Object> limit : List.<Map<String, Object>>of(Map.of("recycleAboveRssMegabytes", 1L),
+                Map.of("recycleAfterSeconds", 3L))) {
+            Map<String, Object> props = new java.util.HashMap<>(Map.of("minWorkers", 2, "maxBrowsers", 1,
+                    "maintenanceIntervalSeconds", 1));
+            props.putAll(limit);
+            ResourcePool pool = PoolServices.reconfigure(context, cm, props);
+            Set<String> browsers = new TreeSet<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (browsers.size() < 3 && System.nanoTime() < end) {
+                browsers.addAll(assertAllCorrect(submit(pool, 4, browsers.size() * 10)));
+                Thread.sleep(500);
+            }
+            assertTrue(limit + ": expected browsers to be replaced, saw " + browsers, browsers.size() >= 3);
+            assertBalanced(pool.status());
+        }
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maintenanceIntervalSeconds", 1));
+    }
+
+    @Test
+    public void idleWorkersAboveTheMinimumAreClosed() throws Exception {
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 4, "maxPagesPerBrowser", 4,
+                "maintenanceIntervalSeconds", 1));
+        PoolServices.awaitWorkers(pool, 4, 120);
+        assertAllCorrect(submit(pool, 8, 300));
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "idleTimeoutSeconds", 2L,
+                "maintenanceIntervalSeconds", 1));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.status().workers() > 1 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertEquals(pool.status().toString(), 1, pool.status().workers());
+        assertFalse(assertAllCorrect(submit(pool, 3, 400)).isEmpty());
+        assertBalanced(pool.status());
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maintenanceIntervalSeconds", 1));
     }
 
     @Test
@@ -189,6 +229,7 @@ public class WorkerLifecycleTest {
         Bundle chromium = bundle(CHROMIUM);
         Bundle firefox = bundle(FIREFOX);
         String location = chromium.getLocation();
+        long succeededBefore = pool.status().succeeded();
         List<Submitted> requests;
         try (Load load = new Load(pool)) {
             load.awaitResultFrom("chromium", 60);
@@ -219,6 +260,6 @@ public class WorkerLifecycleTest {
         PoolStatus s = pool.status();
         assertBalanced(s);
         assertEquals(0, s.inFlight());
-        assertEquals(requests.size(), s.succeeded());
+        assertEquals(succeededBefore + requests.size(), s.succeeded());
     }
 }

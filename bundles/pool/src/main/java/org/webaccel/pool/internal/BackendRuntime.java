@@ -26,7 +26,6 @@ final class BackendRuntime implements BrowserEvents {
     final BrowserBackend backend;
     private final String name;
     private final WorkerPool pool;
-    private final Lifecycle lifecycle;
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final AtomicInteger browserSeq = new AtomicInteger();
     private final AtomicInteger launching = new AtomicInteger();
@@ -37,11 +36,10 @@ final class BackendRuntime implements BrowserEvents {
     private volatile boolean draining;
     private volatile boolean stopped;
 
-    BackendRuntime(BrowserBackend backend, String name, WorkerPool pool, Lifecycle lifecycle) {
+    BackendRuntime(BrowserBackend backend, String name, WorkerPool pool) {
         this.backend = backend;
         this.name = name;
         this.pool = pool;
-        this.lifecycle = lifecycle;
         this.description = new BackendDescription(name, "unknown", "unknown", false, "probing the browser");
     }
 
@@ -72,6 +70,7 @@ final class BackendRuntime implements BrowserEvents {
      * browsers, and open pages or browsers up to the minimum.
      */
     synchronized void maintain(long now) {
+        Lifecycle lifecycle = pool.lifecycle();
         if (!probed || !description.available() || stopped) {
             return;
         }
@@ -89,8 +88,8 @@ final class BackendRuntime implements BrowserEvents {
         if (draining) {
             return;
         }
-        reapIdle(now);
-        ensureCapacity();
+        reapIdle(lifecycle, now);
+        ensureCapacity(lifecycle);
     }
 
     /** Marks the browser as recycling (once) and drains whatever workers it still has. */
@@ -103,7 +102,7 @@ final class BackendRuntime implements BrowserEvents {
         h.workers.forEach(pool::drain);
     }
 
-    private void reapIdle(long now) {
+    private void reapIdle(Lifecycle lifecycle, long now) {
         if (lifecycle.idleTimeoutNanos() == 0) {
             return;
         }
@@ -129,7 +128,7 @@ final class BackendRuntime implements BrowserEvents {
     }
 
     /** Opens pages in browsers with room, then launches a browser if the minimum is still not met. */
-    private void ensureCapacity() {
+    private void ensureCapacity(Lifecycle lifecycle) {
         int missing = lifecycle.minWorkers() - liveWorkers();
         for (BrowserHost h : hosts) {
             while (missing > 0 && h.acceptsPages() && h.workers.size() < lifecycle.maxPagesPerBrowser()) {

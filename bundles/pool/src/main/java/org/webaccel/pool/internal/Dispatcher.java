@@ -34,9 +34,9 @@ final class Dispatcher {
     private final Object lock = new Object();
     private final LinkedList<Request> queue = new LinkedList<>();
     private final List<Worker> workers = new ArrayList<>();
-    private final int capacity;
-    private final int maxAttempts;
-    private final long hangGraceNanos;
+    private volatile int capacity;
+    private volatile int maxAttempts;
+    private volatile long hangGraceNanos;
     private final ScheduledExecutorService timers;
     private final Consumer<Worker> hung;
     private final Consumer<Worker> drained;
@@ -56,6 +56,13 @@ final class Dispatcher {
         this.hangGraceNanos = hangGraceNanos;
         this.timers = timers;
         this.hung = hung;
+    }
+
+    /** Takes new limits; requests already queued stay queued even if the new capacity is smaller. */
+    void limits(int capacity, int maxAttempts, long hangGraceNanos) {
+        this.capacity = capacity;
+        this.maxAttempts = maxAttempts;
+        this.hangGraceNanos = hangGraceNanos;
     }
 
     /** Counts a request refused before it was accepted. */

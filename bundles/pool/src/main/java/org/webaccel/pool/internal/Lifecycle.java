@@ -21,7 +21,7 @@ record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long r
         return new Lifecycle(Math.max(0, c.minWorkers()), Math.max(1, c.maxBrowsers()),
                 Math.max(1, c.maxPagesPerBrowser()), Math.max(0, c.recycleAfterRequests()),
                 Math.max(0, c.recycleAboveRssMegabytes()) * 1024 * 1024,
-                TimeUnit.MINUTES.toNanos(Math.max(0, c.recycleAfterMinutes())),
+                TimeUnit.SECONDS.toNanos(Math.max(0, c.recycleAfterSeconds())),
                 TimeUnit.SECONDS.toNanos(Math.max(0, c.idleTimeoutSeconds())),
                 TimeUnit.SECONDS.toNanos(Math.max(0, c.drainTimeoutSeconds())));
     }
@@ -39,8 +39,13 @@ record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long r
         if (byRequests != null) {
             return byRequests;
         }
+        // A browser that has not served yet is kept: with a limit below what a fresh browser needs, recycling
+        // it would only start another that never serves either.
+        if (host.served() == 0) {
+            return null;
+        }
         if (recycleAfterNanos > 0 && now - host.launchedNanos >= recycleAfterNanos) {
-            return "older than " + TimeUnit.NANOSECONDS.toMinutes(recycleAfterNanos) + " min";
+            return "older than " + TimeUnit.NANOSECONDS.toSeconds(recycleAfterNanos) + " s";
         }
         if (recycleAboveRssBytes > 0) {
             var pid = host.browser.pid();

@@ -26,8 +26,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "in MiB; 0 never. Measured from /proc where the backend knows the browser's process id.")
     long recycleAboveRssMegabytes() default 4096;
 
-    @AttributeDefinition(description = "Recycle a browser older than this many minutes; 0 never.")
-    long recycleAfterMinutes() default 120;
+    @AttributeDefinition(description = "Recycle a browser older than this many seconds; 0 never.")
+    long recycleAfterSeconds() default 7200;
 
     @AttributeDefinition(description = "Close a worker idle this many seconds when the backend has more than "
             + "minWorkers; 0 never.")

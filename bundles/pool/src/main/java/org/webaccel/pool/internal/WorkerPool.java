@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -49,11 +50,12 @@ import org.webaccel.bridge.WorkerEndpoint;
 public final class WorkerPool implements ResourcePool {
     private static final Logger LOG = System.getLogger(WorkerPool.class.getName());
 
-    private final PoolConfig config;
-    private final Lifecycle lifecycle;
+    private volatile PoolConfig config;
+    private volatile Lifecycle lifecycle;
     private final WorkerBridge bridge;
     private final ModelRepository models;
-    private final InputValidator validator;
+    private volatile InputValidator validator;
+    private java.util.concurrent.ScheduledFuture<?> maintenance;
     private final ScheduledExecutorService executor;
     private final Dispatcher dispatcher;
     private final Map<BrowserBackend, BackendRuntime> backends = new ConcurrentHashMap<>();
@@ -80,11 +82,39 @@ public final class WorkerPool implements ResourcePool {
         });
         this.dispatcher = new Dispatcher(config.queueCapacity(), Math.max(1, config.maxAttempts()),
                 TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()), executor,
-                w -> workerGone(w, "worker hung: no answer " + config.hangGraceSeconds()
+                w -> workerGone(w, "worker hung: no answer " + this.config.hangGraceSeconds()
                         + " s past its request's deadline"),
                 this::closeDrained, this::retireAfterRun);
+        scheduleMaintenance();
+    }
+
+    /**
+     * Applies a new configuration to the running pool: browsers, pages and queued requests stay; the
+     * lifecycle step moves the pool towards the new sizes (opening pages, or closing idle surplus ones).
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    void modified(PoolConfig config) {
+        this.config = config;
+        this.lifecycle = Lifecycle.of(config);
+        this.validator = new InputValidator(config.maxInputBytes());
+        dispatcher.limits(config.queueCapacity(), Math.max(1, config.maxAttempts()),
+                TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()));
+        scheduleMaintenance();
+        LOG.log(Level.INFO, "pool reconfigured: " + lifecycle);
+    }
+
+    private synchronized void scheduleMaintenance() {
+        if (maintenance != null) {
+            maintenance.cancel(false);
+        }
         long every = Math.max(1, config.maintenanceIntervalSeconds());
-        executor.scheduleWithFixedDelay(this::maintainAll, every, every, TimeUnit.SECONDS);
+        maintenance = executor.scheduleWithFixedDelay(this::maintainAll, 0, every, TimeUnit.SECONDS);
+    }
+
+    Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     /**
@@ -98,7 +128,7 @@ public final class WorkerPool implements ResourcePool {
     void bindBackend(BrowserBackend backend, Map<String, Object> properties) {
         Object name = properties.get(BrowserBackend.NAME_PROPERTY);
         String n = name == null ? "backend-" + properties.get("service.id") : name.toString();
-        BackendRuntime runtime = new BackendRuntime(backend, n, this, lifecycle);
+        BackendRuntime runtime = new BackendRuntime(backend, n, this);
         backends.put(backend, runtime);
         execute(() -> {
             runtime.probe();
