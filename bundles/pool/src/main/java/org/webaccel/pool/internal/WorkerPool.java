@@ -31,6 +31,7 @@ import org.webaccel.api.ModelNotFoundException;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.spi.BackendException;
@@ -62,6 +63,12 @@ public final class WorkerPool implements ResourcePool {
     private final AtomicLong requestSeq = new AtomicLong();
     private final AtomicInteger pageSeq = new AtomicInteger();
     private volatile boolean stopped;
+    private final HistoryRecorder history;
+
+    /** The performance history, when a metrics bundle is installed; recording never waits for it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MetricsStore metrics;
 
     /**
      * @param config sizes and limits
@@ -72,6 +79,7 @@ public final class WorkerPool implements ResourcePool {
     public WorkerPool(PoolConfig config, @Reference WorkerBridge bridge, @Reference ModelRepository models) {
         this.config = config;
         this.lifecycle = Lifecycle.of(config);
+        this.history = new HistoryRecorder(() -> metrics, this::browserVersion);
         this.bridge = bridge;
         this.models = models;
         this.validator = new InputValidator(config.maxInputBytes());
@@ -157,6 +165,7 @@ public final class WorkerPool implements ResourcePool {
             Request r = new Request(requestSeq.incrementAndGet(), d, inputs,
                     options == null ? InferenceOptions.defaults() : options, System.nanoTime());
             dispatcher.submit(r);
+            r.result.whenComplete((result, error) -> history.record(r, result, error));
             // A copy, so that a caller completing its stage cannot end the pool's request.
             return r.result.copy();
         } catch (org.webaccel.api.RejectedException e) {
@@ -181,6 +190,11 @@ public final class WorkerPool implements ResourcePool {
 
     private String knownModels() {
         return models.list().stream().map(ModelDescriptor::id).toList().toString();
+    }
+
+    private String browserVersion(String backend) {
+        return backends.values().stream().filter(b -> b.name().equals(backend)).findFirst()
+                .map(b -> b.status().description().browserVersion()).orElse("");
     }
 
     @Override

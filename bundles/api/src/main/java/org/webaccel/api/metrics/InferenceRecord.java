@@ -1,0 +1,69 @@
+package org.webaccel.api.metrics;
+
+import java.time.Instant;
+import java.util.Objects;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelType;
+
+/**
+ * What one inference cost, as the metrics store keeps it. Latencies are in milliseconds.
+ *
+ * @param time when the inference ended
+ * @param model the model name
+ * @param version the model version
+ * @param modelType the model's type, used for recommendations
+ * @param backend the backend that ran it, e.g. {@code chromium}
+ * @param browserVersion the browser's version as the backend reports it, or {@code ""} when unknown
+ * @param executionProvider the execution provider that ran it
+ * @param worker the worker (page) id, or {@code ""} when the request never reached a worker
+ * @param batchSize the batch dimension of the inputs (1 when the model has none)
+ * @param queuedMs time waiting for a worker
+ * @param transferMs framing and transfer time in both directions
+ * @param computeMs {@code session.run} time in the page
+ * @param totalMs from submission until the result (or the failure)
+ * @param failure {@code null} when the inference succeeded; otherwise the failure class, e.g. the simple name
+ *        of the exception ({@code DeadlineExceededException})
+ * @param inputBytes the size of the input tensors in bytes
+ */
+public record InferenceRecord(Instant time, String model, String version, ModelType modelType, String backend,
+        String browserVersion, ExecutionProvider executionProvider, String worker, int batchSize, double queuedMs,
+        double transferMs, double computeMs, double totalMs, String failure, long inputBytes) {
+
+    /** Checks the identifying fields; empty strings stand for unknown optional text. */
+    public InferenceRecord {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(modelType, "modelType");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(executionProvider, "executionProvider");
+        browserVersion = browserVersion == null ? "" : browserVersion;
+        worker = worker == null ? "" : worker;
+    }
+
+    /** @return true when the inference produced a result */
+    public boolean succeeded() {
+        return failure == null;
+    }
+
+    /**
+     * The record of a successful inference.
+     *
+     * @param time when it ended
+     * @param descriptor the model that ran
+     * @param result what the pool answered
+     * @param browserVersion the browser's version, or {@code ""}
+     * @param batchSize the batch dimension of the inputs
+     * @param inputBytes the size of the inputs in bytes
+     * @return the record
+     */
+    public static InferenceRecord of(Instant time, ModelDescriptor descriptor, InferenceResult result,
+            String browserVersion, int batchSize, long inputBytes) {
+        return new InferenceRecord(time, descriptor.name(), descriptor.version(), descriptor.type(),
+                result.backend(), browserVersion, result.executionProvider(), result.worker(), batchSize,
+                result.timings().queuedMs(), result.timings().transferMs(), result.timings().computeMs(),
+                result.timings().totalMs(), null, inputBytes);
+    }
+}

@@ -1,0 +1,59 @@
+package org.webaccel.api.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.webaccel.api.model.ModelType;
+
+/**
+ * The performance history of the platform: every inference leaves an {@link InferenceRecord}, and the store
+ * answers summaries, recommendations and trend verdicts from that history.
+ */
+public interface MetricsStore {
+
+    /**
+     * Takes one record for writing later. Never blocks and never throws: when the buffer is full or the
+     * database is unavailable the record is dropped and counted in {@link #status()}, so recording can never
+     * slow or fail an inference.
+     *
+     * @param record the inference to keep
+     */
+    void record(InferenceRecord record);
+
+    /**
+     * @param window how far back from now to look
+     * @return one summary per (model, version, backend, execution provider) that has records in the window,
+     *         ordered by model, backend and provider
+     * @throws MetricsUnavailableException when the database cannot be read
+     */
+    List<Summary> summaries(Duration window);
+
+    /**
+     * @param type a model type
+     * @return the backend and execution provider that served models of this type fastest over the store's
+     *         recommendation window, or empty when no candidate has enough successful samples
+     * @throws MetricsUnavailableException when the database cannot be read
+     */
+    Optional<Recommendation> recommend(ModelType type);
+
+    /**
+     * Compares the recent window {@code [now - recent, now)} with the baseline window
+     * {@code [now - recent - baseline, now - recent)} for every (model, version, backend, execution provider)
+     * with records in both.
+     *
+     * @param recent length of the recent window
+     * @param baseline length of the baseline window before it
+     * @return one verdict per series
+     * @throws MetricsUnavailableException when the database cannot be read
+     */
+    List<Trend> trends(Duration recent, Duration baseline);
+
+    /**
+     * @return {@link #trends(Duration, Duration)} over the store's configured windows
+     * @throws MetricsUnavailableException when the database cannot be read
+     */
+    List<Trend> trends();
+
+    /** @return counters of the recording path; never throws */
+    RecordingStatus status();
+}

@@ -1,0 +1,138 @@
+package org.webaccel.metrics.internal;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.webaccel.api.metrics.InferenceRecord;
+import org.webaccel.api.metrics.MetricsStore;
+import org.webaccel.api.metrics.MetricsUnavailableException;
+import org.webaccel.api.metrics.RecordingStatus;
+import org.webaccel.api.metrics.Recommendation;
+import org.webaccel.api.metrics.Summary;
+import org.webaccel.api.metrics.Trend;
+import org.webaccel.api.model.ModelType;
+
+/**
+ * The {@link MetricsStore} on an embedded DuckDB file: records go through a bounded buffer to a writer
+ * thread; queries read the same database through their own connections.
+ */
+@Component(service = MetricsStore.class, configurationPid = "org.webaccel.metrics")
+@Designate(ocd = MetricsConfig.class)
+public final class DuckDbMetricsStore implements MetricsStore {
+
+    private final Settings settings;
+    private final Clock clock;
+    private final MetricsDatabase database;
+    private final RecordWriter writer;
+    private final HistoryQueries queries;
+    private final TrendAnalyzer analyzer;
+    private final Recommender recommender;
+
+    /** @param config where and how to keep the history */
+    @Activate
+    public DuckDbMetricsStore(MetricsConfig config) {
+        this(Settings.of(config, Settings.home()), Clock.systemUTC());
+    }
+
+    DuckDbMetricsStore(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.database = new MetricsDatabase(settings.database(), new SchemaMigrations(SchemaMigrations.ALL));
+        this.writer = new RecordWriter(database, settings, clock);
+        this.queries = new HistoryQueries(database);
+        this.analyzer = new TrendAnalyzer(settings.thresholds());
+        this.recommender = new Recommender(queries, settings.thresholds().minSamples(), settings.maxSamples(),
+                settings.maxErrorRate());
+        // open now so a bad path is reported at activation; the writer retries if this fails
+        database.open();
+        writer.start();
+    }
+
+    @Override
+    public void record(InferenceRecord record) {
+        // a queue offer and a counter: nothing here blocks or throws
+        writer.offer(record);
+    }
+
+    @Override
+    public List<Summary> summaries(Duration window) {
+        try {
+            return queries.summaries(clock.instant().minus(window));
+        } catch (SQLException e) {
+            throw unavailable("summaries", e);
+        }
+    }
+
+    @Override
+    public Optional<Recommendation> recommend(ModelType type) {
+        try {
+            return recommender.recommend(type, clock.instant().minus(settings.recommendationWindow()));
+        } catch (SQLException e) {
+            throw unavailable("recommendation", e);
+        }
+    }
+
+    @Override
+    public List<Trend> trends() {
+        return trends(settings.trendRecent(), settings.trendBaseline());
+    }
+
+    @Override
+    public List<Trend> trends(Duration recent, Duration baseline) {
+        Instant now = clock.instant();
+        Instant split = now.minus(recent);
+        Map<SeriesKey, TrendAnalyzer.Series> before;
+        Map<SeriesKey, TrendAnalyzer.Series> after;
+        try {
+            before = queries.samples(split.minus(baseline), split, settings.maxSamples());
+            after = queries.samples(split, now.plusMillis(1), settings.maxSamples());
+        } catch (SQLException e) {
+            throw unavailable("trends", e);
+        }
+        List<Trend> out = new ArrayList<>();
+        for (Map.Entry<SeriesKey, TrendAnalyzer.Series> e : before.entrySet()) {
+            TrendAnalyzer.Series r = after.get(e.getKey());
+            if (r == null) {
+                continue;
+            }
+            SeriesKey k = e.getKey();
+            TrendAnalyzer.Verdict v = analyzer.analyze(e.getValue(), r);
+            out.add(new Trend(k.model(), k.version(), k.backend(), k.executionProvider(), v.direction(),
+                    v.baselineCount(), v.recentCount(), v.baselineMedian(), v.recentMedian(), v.percentChange(),
+                    v.mannWhitneyP(), v.welchP(), v.slopePerHour(), v.slopeP(), v.severity(), v.significant()));
+        }
+        return out;
+    }
+
+    @Override
+    public RecordingStatus status() {
+        return new RecordingStatus(writer.accepted(), writer.written(), writer.dropped(), writer.buffered(),
+                database.isOpen(), settings.database().toString());
+    }
+
+    /** Deletes rows older than the retention period now; the writer also does it hourly. */
+    int applyRetention() throws SQLException {
+        return writer.deleteOlderThan(clock.instant().minus(Duration.ofDays(settings.retentionDays())));
+    }
+
+    /** Writes what is buffered and closes the database. */
+    @Deactivate
+    public void close() {
+        writer.close();
+        database.close();
+    }
+
+    private MetricsUnavailableException unavailable(String what, SQLException e) {
+        return new MetricsUnavailableException("cannot read " + what + " from metrics database "
+                + settings.database() + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,145 @@
+package org.webaccel.metrics.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.metrics.Summary;
+import org.webaccel.api.model.ModelType;
+
+/** The SQL the store answers from; every value from outside is a bound parameter. */
+final class HistoryQueries {
+
+    /** One backend and execution provider's record for a model type, for recommendations. */
+    record Candidate(String backend, ExecutionProvider executionProvider, String browserVersion, long count,
+            long failures, double medianMs) {
+        double errorRate() {
+            return count == 0 ? 0 : (double) failures / count;
+        }
+
+        long successes() {
+            return count - failures;
+        }
+    }
+
+    private static final String SUMMARIES = "SELECT model, model_version, backend, execution_provider,"
+            + " count(*), count(*) FILTER (WHERE failure IS NOT NULL),"
+            + " avg(total_ms) FILTER (WHERE failure IS NULL),"
+            + " quantile_cont(total_ms, 0.5) FILTER (WHERE failure IS NULL),"
+            + " quantile_cont(total_ms, 0.95) FILTER (WHERE failure IS NULL),"
+            + " quantile_cont(total_ms, 0.99) FILTER (WHERE failure IS NULL)"
+            + " FROM inference WHERE ts >= epoch_ms(?)"
+            + " GROUP BY model, model_version, backend, execution_provider"
+            + " ORDER BY model, model_version, backend, execution_provider";
+
+    private static final String SAMPLES = "SELECT model, model_version, backend, execution_provider, t, total_ms"
+            + " FROM (SELECT model, model_version, backend, execution_provider, epoch_ms(ts) AS t, total_ms,"
+            + "   row_number() OVER (PARTITION BY model, model_version, backend, execution_provider"
+            + "   ORDER BY ts DESC) AS rn"
+            + "   FROM inference WHERE failure IS NULL AND ts >= epoch_ms(?) AND ts < epoch_ms(?))"
+            + " WHERE rn <= ? ORDER BY t";
+
+    private static final String CANDIDATES = "SELECT backend, execution_provider, mode(browser_version),"
+            + " count(*), count(*) FILTER (WHERE failure IS NOT NULL),"
+            + " quantile_cont(total_ms, 0.5) FILTER (WHERE failure IS NULL)"
+            + " FROM inference WHERE model_type = ? AND ts >= epoch_ms(?)"
+            + " GROUP BY backend, execution_provider";
+
+    private static final String CANDIDATE_SAMPLES = "SELECT total_ms FROM inference"
+            + " WHERE model_type = ? AND backend = ? AND execution_provider = ? AND failure IS NULL"
+            + " AND ts >= epoch_ms(?) ORDER BY ts DESC LIMIT ?";
+
+    private final MetricsDatabase database;
+
+    HistoryQueries(MetricsDatabase database) {
+        this.database = database;
+    }
+
+    List<Summary> summaries(Instant since) throws SQLException {
+        try (Connection c = database.forQuery(); PreparedStatement p = c.prepareStatement(SUMMARIES)) {
+            p.setLong(1, since.toEpochMilli());
+            List<Summary> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Summary(r.getString(1), r.getString(2), r.getString(3),
+                            ExecutionProvider.of(r.getString(4)), r.getLong(5), r.getLong(6), nan(r, 7), nan(r, 8),
+                            nan(r, 9), nan(r, 10)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * @return the latest {@code limit} successful samples per series in {@code [from, to)}, oldest first
+     */
+    Map<SeriesKey, TrendAnalyzer.Series> samples(Instant from, Instant to, int limit) throws SQLException {
+        Map<SeriesKey, List<double[]>> rows = new TreeMap<>();
+        try (Connection c = database.forQuery(); PreparedStatement p = c.prepareStatement(SAMPLES)) {
+            p.setLong(1, from.toEpochMilli());
+            p.setLong(2, to.toEpochMilli());
+            p.setInt(3, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    SeriesKey k = new SeriesKey(r.getString(1), r.getString(2), r.getString(3),
+                            ExecutionProvider.of(r.getString(4)));
+                    rows.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {r.getLong(5), r.getDouble(6)});
+                }
+            }
+        }
+        Map<SeriesKey, TrendAnalyzer.Series> out = new TreeMap<>();
+        rows.forEach((k, list) -> {
+            long[] t = new long[list.size()];
+            double[] v = new double[list.size()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (long) list.get(i)[0];
+                v[i] = list.get(i)[1];
+            }
+            out.put(k, new TrendAnalyzer.Series(t, v));
+        });
+        return out;
+    }
+
+    List<Candidate> candidates(ModelType type, Instant since) throws SQLException {
+        try (Connection c = database.forQuery(); PreparedStatement p = c.prepareStatement(CANDIDATES)) {
+            p.setString(1, type.id());
+            p.setLong(2, since.toEpochMilli());
+            List<Candidate> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Candidate(r.getString(1), ExecutionProvider.of(r.getString(2)), r.getString(3),
+                            r.getLong(4), r.getLong(5), nan(r, 6)));
+                }
+            }
+            return out;
+        }
+    }
+
+    double[] candidateSamples(ModelType type, Candidate candidate, Instant since, int limit) throws SQLException {
+        try (Connection c = database.forQuery(); PreparedStatement p = c.prepareStatement(CANDIDATE_SAMPLES)) {
+            p.setString(1, type.id());
+            p.setString(2, candidate.backend());
+            p.setString(3, candidate.executionProvider().id());
+            p.setLong(4, since.toEpochMilli());
+            p.setInt(5, limit);
+            List<Double> values = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    values.add(r.getDouble(1));
+                }
+            }
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    private static double nan(ResultSet r, int column) throws SQLException {
+        Object o = r.getObject(column);
+        return o == null ? Double.NaN : ((Number) o).doubleValue();
+    }
+}

@@ -1,0 +1,206 @@
+package org.webaccel.metrics.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.webaccel.api.metrics.InferenceRecord;
+
+/**
+ * Moves records from a bounded buffer into DuckDB on one background thread, in batches through DuckDB's
+ * appender. The caller's side ({@link #offer}) is a non-blocking queue offer; everything that can be slow or
+ * fail happens on the writer thread, and a record that cannot be kept is counted as dropped.
+ */
+final class RecordWriter implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(RecordWriter.class.getName());
+    private static final Duration REOPEN_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+
+    private final MetricsDatabase database;
+    private final BlockingQueue<InferenceRecord> buffer;
+    private final int batchSize;
+    private final Duration flushInterval;
+    private final int retentionDays;
+    private final Clock clock;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private Instant nextOpen = Instant.MIN;
+    private Instant nextRetention = Instant.MIN;
+
+    RecordWriter(MetricsDatabase database, Settings settings, Clock clock) {
+        this.database = database;
+        this.buffer = new ArrayBlockingQueue<>(settings.bufferCapacity());
+        this.batchSize = settings.batchSize();
+        this.flushInterval = settings.flushInterval();
+        this.retentionDays = settings.retentionDays();
+        this.clock = clock;
+        this.thread = new Thread(this::run, "webaccel-metrics-writer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Never blocks: a full buffer drops the record. */
+    void offer(InferenceRecord r) {
+        if (r != null && running && buffer.offer(r)) {
+            accepted.incrementAndGet();
+        } else {
+            dropped.incrementAndGet();
+        }
+    }
+
+    long accepted() {
+        return accepted.get();
+    }
+
+    long written() {
+        return written.get();
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    int buffered() {
+        return buffer.size();
+    }
+
+    private void run() {
+        List<InferenceRecord> batch = new ArrayList<>(batchSize);
+        while (running || !buffer.isEmpty()) {
+            try {
+                InferenceRecord first = buffer.poll(flushInterval.toMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    buffer.drainTo(batch, batchSize - 1);
+                    write(batch);
+                    batch.clear();
+                }
+                retainIfDue();
+            } catch (InterruptedException e) {
+                // close() interrupts to end the wait at once; the loop drains what is left
+                running = false;
+            } catch (RuntimeException e) {
+                dropped.addAndGet(batch.size());
+                batch.clear();
+                LOG.log(Level.ERROR, "metrics writer failed; it goes on", e);
+            }
+        }
+    }
+
+    private void write(List<InferenceRecord> batch) {
+        DuckDBConnection c = connection();
+        if (c == null) {
+            dropped.addAndGet(batch.size());
+            return;
+        }
+        try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "inference")) {
+            for (InferenceRecord r : batch) {
+                a.beginRow();
+                a.append(LocalDateTime.ofInstant(r.time(), ZoneOffset.UTC));
+                a.append(r.model());
+                a.append(r.version());
+                a.append(r.modelType().id());
+                a.append(r.backend());
+                a.append(r.browserVersion());
+                a.append(r.executionProvider().id());
+                a.append(r.worker());
+                a.append(r.batchSize());
+                a.append(r.queuedMs());
+                a.append(r.transferMs());
+                a.append(r.computeMs());
+                a.append(r.totalMs());
+                if (r.failure() == null) {
+                    a.appendNull();
+                } else {
+                    a.append(r.failure());
+                }
+                a.append(r.inputBytes());
+                a.endRow();
+            }
+            a.flush();
+            written.addAndGet(batch.size());
+        } catch (SQLException | RuntimeException e) {
+            dropped.addAndGet(batch.size());
+            LOG.log(Level.WARNING, "dropped " + batch.size() + " inference records: " + e.getMessage());
+            database.invalidate();
+            nextOpen = clock.instant().plus(REOPEN_BACKOFF);
+        }
+    }
+
+    private DuckDBConnection connection() {
+        if (database.isOpen()) {
+            return database.open();
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(nextOpen)) {
+            return null;
+        }
+        DuckDBConnection c = database.open();
+        if (c == null) {
+            nextOpen = now.plus(REOPEN_BACKOFF);
+        }
+        return c;
+    }
+
+    private void retainIfDue() {
+        Instant now = clock.instant();
+        if (retentionDays <= 0 || now.isBefore(nextRetention) || !database.isOpen()) {
+            return;
+        }
+        nextRetention = now.plus(RETENTION_PERIOD);
+        try {
+            deleteOlderThan(now.minus(Duration.ofDays(retentionDays)));
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "metrics retention failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * @param cutoff rows before this instant go
+     * @return rows deleted
+     */
+    int deleteOlderThan(Instant cutoff) throws SQLException {
+        try (java.sql.Connection c = database.forQuery();
+                PreparedStatement p = c.prepareStatement("DELETE FROM inference WHERE ts < epoch_ms(?)")) {
+            p.setLong(1, cutoff.toEpochMilli());
+            int n = p.executeUpdate();
+            if (n > 0) {
+                LOG.log(Level.INFO, "metrics retention deleted {0} rows older than {1}", n, cutoff);
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Stops taking records, writes what is buffered and ends the thread.
+     */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

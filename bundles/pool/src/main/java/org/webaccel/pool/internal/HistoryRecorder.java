@@ -1,0 +1,62 @@
+package org.webaccel.pool.internal;
+
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.metrics.InferenceRecord;
+import org.webaccel.api.metrics.MetricsStore;
+import org.webaccel.api.tensor.Tensor;
+
+/**
+ * Hands the outcome of every accepted request to the metrics store, when one is installed. The store
+ * buffers and never blocks, so this runs on whichever thread completed the request.
+ */
+final class HistoryRecorder {
+    private final Supplier<MetricsStore> store;
+    private final Function<String, String> browserVersion;
+
+    HistoryRecorder(Supplier<MetricsStore> store, Function<String, String> browserVersion) {
+        this.store = store;
+        this.browserVersion = browserVersion;
+    }
+
+    void record(Request r, InferenceResult result, Throwable error) {
+        MetricsStore s = store.get();
+        if (s == null) {
+            return;
+        }
+        try {
+            write(s, r, result, error);
+        } catch (RuntimeException e) {
+            // The history is worth less than the request that has already ended: never let it interfere.
+            System.getLogger(HistoryRecorder.class.getName()).log(System.Logger.Level.WARNING,
+                    "recording request " + r.id + " failed: " + e);
+        }
+    }
+
+    private void write(MetricsStore s, Request r, InferenceResult result, Throwable error) {
+        long inputBytes = r.inputs.values().stream().mapToLong(Tensor::byteSize).sum();
+        int batch = batchSize(r);
+        Instant now = Instant.now();
+        if (result != null) {
+            s.record(InferenceRecord.of(now, r.model, result, browserVersion.apply(result.backend()), batch,
+                    inputBytes));
+            return;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        double totalMs = (System.nanoTime() - r.submittedNanos) / 1e6;
+        s.record(new InferenceRecord(now, r.model.name(), r.model.version(), r.model.type(), "", "",
+                r.options.executionProvider(), "", batch, 0, 0, 0, totalMs, cause.getClass().getSimpleName(),
+                inputBytes));
+    }
+
+    /** The first dimension of the first input when the model names it {@code batch}, else 1. */
+    private static int batchSize(Request r) {
+        var first = r.model.inputs().get(0);
+        Tensor t = r.inputs.get(first.name());
+        boolean batched = !first.shape().isEmpty() && "batch".equals(first.shape().get(0).symbol());
+        return batched && t != null && t.rank() > 0 ? (int) t.shape()[0] : 1;
+    }
+}
