@@ -251,7 +251,7 @@ public class InferenceProtocolTest {
     @Test
     public void executionProviderTimeoutAndPriorityParametersAreTakenUp() throws Exception {
         Map<String, Tensor> inputs = TestInputs.random(descriptor("image-classifier"), 11, 1);
-        // priority is accepted as Triton clients send it, and has no effect until the pool schedules by it
+        // priority as Triton clients send it: level 1 is served before the default
         ObjectNode parameters = parameters().put("execution_provider", "webgpu").put("priority", 1);
         HttpResponse<byte[]> r = client.post("/v2/models/image-classifier/infer",
                 ProtocolClient.inferRequest(inputs, false, parameters, null));

@@ -128,6 +128,36 @@ public class WorkerLifecycleTest {
     }
 
     @Test
+    public void queuedRequestsOfHigherPriorityRunFirst() throws Exception {
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1,
+                "maintenanceIntervalSeconds", 1));
+        PoolServices.awaitWorkers(pool, 1, 120);
+        pool.drain("chromium");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.status().workers() + pool.status().starting() > 0 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        ModelDescriptor m = repository.find("image-classifier", null).orElseThrow();
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String name = i == 5 ? "urgent" : "routine-" + i;
+            InferenceOptions options = InferenceOptions.defaults().withPriority(i == 5 ? 5 : 0);
+            CompletableFuture<InferenceResult> f = pool.infer(m.name(), TestInputs.random(m, i, 1), options)
+                    .toCompletableFuture();
+            f.whenComplete((r, e) -> order.add(name));
+            all.add(f);
+        }
+        // One worker, started only now: it takes the queue in priority order, then arrival order.
+        pool.resume("chromium");
+        for (CompletableFuture<InferenceResult> f : all) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("urgent", "routine-0", "routine-1", "routine-2", "routine-3", "routine-4"), order);
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maintenanceIntervalSeconds", 1));
+    }
+
+    @Test
     public void idleWorkersAboveTheMinimumAreClosed() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 4, "maxPagesPerBrowser", 4,
                 "maintenanceIntervalSeconds", 1));

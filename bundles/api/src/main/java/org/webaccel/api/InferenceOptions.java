@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param executionProvider where in the page the model runs
  * @param timeout how long the request may take from submission to result, queue wait included; past it the
  *        request fails with {@link DeadlineExceededException} and, if still queued, is never run
+ * @param priority queued requests with a higher priority are served first (equal ones in arrival order);
+ *        0 is the default
  */
-public record InferenceOptions(ExecutionProvider executionProvider, Duration timeout) {
+public record InferenceOptions(ExecutionProvider executionProvider, Duration timeout, int priority) {
 
     /** The default deadline: generous enough for a cold page to compile ONNX Runtime and load a model. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -24,18 +26,33 @@ public record InferenceOptions(ExecutionProvider executionProvider, Duration tim
         }
     }
 
-    /** @return wasm with the default timeout */
+    /**
+     * Options with the default priority 0.
+     *
+     * @param executionProvider where in the page the model runs
+     * @param timeout the deadline, from submission
+     */
+    public InferenceOptions(ExecutionProvider executionProvider, Duration timeout) {
+        this(executionProvider, timeout, 0);
+    }
+
+    /** @return wasm with the default timeout and priority */
     public static InferenceOptions defaults() {
-        return new InferenceOptions(ExecutionProvider.WASM, DEFAULT_TIMEOUT);
+        return new InferenceOptions(ExecutionProvider.WASM, DEFAULT_TIMEOUT, 0);
+    }
+
+    /** @return these options with another priority */
+    public InferenceOptions withPriority(int p) {
+        return new InferenceOptions(executionProvider, timeout, p);
     }
 
     /** @return these options with another execution provider */
     public InferenceOptions withExecutionProvider(ExecutionProvider ep) {
-        return new InferenceOptions(ep, timeout);
+        return new InferenceOptions(ep, timeout, priority);
     }
 
     /** @return these options with another timeout */
     public InferenceOptions withTimeout(Duration t) {
-        return new InferenceOptions(executionProvider, t);
+        return new InferenceOptions(executionProvider, t, priority);
     }
 }

@@ -14,15 +14,15 @@ import org.webaccel.api.InferenceOptions;
  * <li>{@code execution_provider}: {@code wasm} (default), {@code webgpu} or {@code webnn}</li>
  * <li>{@code timeout}: microseconds from arrival to result, queue wait included, as in Triton's schedule
  * policy extension; 0 or absent means the pool's default of 60 s</li>
- * <li>{@code priority}: accepted as in Triton (an integer, 0 the default) and not used: the pool serves
- * requests first come, first served until it schedules by priority</li>
+ * <li>{@code priority}: as in Triton, level 1 is served first, then 2, and so on; 0 (the default) ranks as
+ * level 10. Mapped onto the pool's priority (higher first) as {@code 10 - level}</li>
  * <li>{@code binary_data_output}: true to return every output not otherwise asked for as binary data</li>
  * </ul>
  *
  * Any other parameter is refused, so that a client never believes an option took effect when it did not.
  *
  * @param options the pool options
- * @param priority the priority the client asked for (not used yet)
+ * @param priority the priority level the client asked for (Triton's convention)
  * @param binaryDataOutput whether outputs default to binary data
  */
 record InferParameters(InferenceOptions options, long priority, boolean binaryDataOutput) {
@@ -31,7 +31,7 @@ record InferParameters(InferenceOptions options, long priority, boolean binaryDa
     static final InferParameters DEFAULTS = new InferParameters(InferenceOptions.defaults(), 0, false);
 
     private static final String SUPPORTED = "execution_provider (wasm, webgpu, webnn), timeout (microseconds), "
-            + "priority (accepted, not used yet), binary_data_output (true or false)";
+            + "priority (1 first, then 2, ...; 0 default), binary_data_output (true or false)";
 
     /**
      * @param parameters the {@code parameters} object of the request, or null
@@ -64,7 +64,12 @@ record InferParameters(InferenceOptions options, long priority, boolean binaryDa
                         + "'; supported parameters: " + SUPPORTED);
             }
         }
-        return new InferParameters(options, priority, binary);
+        return new InferParameters(options.withPriority(poolPriority(priority)), priority, binary);
+    }
+
+    /** Triton's levels (1 first; 0 = default, ranked as 10) onto the pool's priorities (higher first). */
+    static int poolPriority(long level) {
+        return level == 0 ? 0 : (int) Math.max(-1_000_000, 10 - level);
     }
 
     private static ExecutionProvider executionProvider(JsonNode v) {

@@ -45,10 +45,14 @@ public class InferParametersTest {
     }
 
     @Test
-    public void priorityIsAcceptedButChangesNothing() throws Exception {
+    public void priorityLevelsMapOntoThePoolsPriorities() throws Exception {
         InferParameters p = parse("{\"priority\": 3}");
         assertEquals(3, p.priority());
-        assertEquals(InferenceOptions.defaults(), p.options());
+        assertEquals(7, p.options().priority());
+        assertEquals(9, parse("{\"priority\": 1}").options().priority());
+        assertEquals(0, parse("{\"priority\": 0}").options().priority());
+        assertEquals(0, parse("{\"priority\": 10}").options().priority());
+        assertEquals(InferenceOptions.defaults().withPriority(7), p.options());
     }
 
     @Test

@@ -87,11 +87,23 @@ final class Dispatcher {
                         + capacity + "); retry later");
             }
             submitted.incrementAndGet();
-            queue.add(r);
+            enqueue(r);
         }
         long delay = r.deadlineNanos - System.nanoTime();
         timers.schedule(() -> expire(r), Math.max(0, delay), TimeUnit.NANOSECONDS);
         dispatch();
+    }
+
+    /** Behind every queued request of the same or a higher priority: priorities first, then arrival order. */
+    private void enqueue(Request r) {
+        java.util.ListIterator<Request> it = queue.listIterator(queue.size());
+        while (it.hasPrevious()) {
+            if (it.previous().options.priority() >= r.options.priority()) {
+                it.next();
+                break;
+            }
+        }
+        it.add(r);
     }
 
     void workerOpened(Worker w) {

@@ -184,7 +184,8 @@ public final class PoolCommands {
      * @return outputs with a short preview, and the timings; or the full result as JSON
      * @throws Exception the request's error, with its reason
      */
-    @Descriptor("run a model once: pool:infer MODEL (--random | --input FILE.json) [--ep wasm|webgpu] [--json]")
+    @Descriptor("run a model once: pool:infer MODEL (--random | --input FILE.json) [--ep wasm|webgpu|webnn] "
+            + "[--priority N] [--json]")
     public String infer(
             @Descriptor("read inputs from this JSON file") @Parameter(names = "--input", absentValue = "") String input,
             @Descriptor("generate random inputs from the model's signature")
@@ -194,6 +195,8 @@ public final class PoolCommands {
             @Descriptor("seconds before the request fails") @Parameter(names = "--timeout", absentValue = "60")
             int timeoutSeconds,
             @Descriptor("seed for --random") @Parameter(names = "--seed", absentValue = "42") long seed,
+            @Descriptor("queued requests with a higher priority run first")
+            @Parameter(names = "--priority", absentValue = "0") int priority,
             @Descriptor("print the full result as JSON")
             @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean asJson,
             @Descriptor("model name, or name:version") String model) throws Exception {
@@ -204,7 +207,7 @@ public final class PoolCommands {
         Map<String, Tensor> in = random ? inputs.random(descriptor, seed) : inputs.fromFile(descriptor, Path.of(input));
         InferenceOptions options;
         try {
-            options = new InferenceOptions(ExecutionProvider.of(ep), Duration.ofSeconds(timeoutSeconds));
+            options = new InferenceOptions(ExecutionProvider.of(ep), Duration.ofSeconds(timeoutSeconds), priority);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage());
         }

@@ -199,11 +199,15 @@ final class ChromiumInstance implements BrowserInstance {
         }
     }
 
-    /** Runs on the thread. */
+    /**
+     * Runs on the thread. Asks for the close without waiting for it: a page whose navigation failed has
+     * been seen to never confirm its close, and waiting would stall this browser's thread for good.
+     * runBeforeUnload makes Playwright return at once; worker pages register no beforeunload handler.
+     */
     private void closeQuietly(ChromiumPage page) {
         try {
             if (!page.page().isClosed()) {
-                page.page().close();
+                page.page().close(new Page.CloseOptions().setRunBeforeUnload(true));
             }
         } catch (PlaywrightException e) {
             LOG.log(Level.DEBUG, "closing {0}: {1}", page, Failures.firstLine(e));
