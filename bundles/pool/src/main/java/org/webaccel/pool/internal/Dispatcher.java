@@ -19,6 +19,8 @@ import org.webaccel.api.PoolStatus;
 import org.webaccel.api.RejectedException;
 import org.webaccel.api.Timings;
 import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.health.FailureClass;
+import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.bridge.ChannelClosedException;
 import org.webaccel.bridge.PageException;
 import org.webaccel.bridge.PageResult;
@@ -41,6 +43,7 @@ final class Dispatcher {
     private final Consumer<Worker> hung;
     private final Consumer<Worker> drained;
     private final java.util.function.Predicate<Worker> retire;
+    private volatile java.util.function.Supplier<HealthMonitor> health = () -> null;
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -63,6 +66,11 @@ final class Dispatcher {
         this.capacity = capacity;
         this.maxAttempts = maxAttempts;
         this.hangGraceNanos = hangGraceNanos;
+    }
+
+    /** Where placement asks whether a worker's breaker admits a call, and where outcomes are reported. */
+    void health(java.util.function.Supplier<HealthMonitor> monitor) {
+        this.health = monitor;
     }
 
     /** Counts a request refused before it was accepted. */
@@ -268,21 +276,28 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * A free worker that can run the request, preferring one that holds its model already. A worker whose
+     * circuit breaker (or whose backend's) is open is never picked; the breaker is asked only about the
+     * worker about to be chosen, because asking uses up a half-open trial call.
+     */
     private Worker pick(Request r) {
-        Worker any = null;
         String key = Worker.sessionKey(r);
+        List<Worker> candidates = new ArrayList<>();
         for (Worker w : workers) {
             if (w.state == Worker.State.IDLE && !w.draining && w.host.recycling == null
                     && w.supports(r.options.executionProvider())) {
-                if (w.loaded.contains(key)) {
-                    return w;
-                }
-                if (any == null) {
-                    any = w;
-                }
+                candidates.add(w);
             }
         }
-        return any;
+        candidates.sort(java.util.Comparator.comparing(w -> !w.loaded.contains(key)));
+        HealthMonitor monitor = health.get();
+        for (Worker w : candidates) {
+            if (monitor == null || monitor.allows(w.id, w.host.backend.name())) {
+                return w;
+            }
+        }
+        return null;
     }
 
     /**
@@ -340,6 +355,7 @@ final class Dispatcher {
                 }
             }
         }
+        report(w, r, page, cause);
         if (cause == null) {
             w.loaded.add(Worker.sessionKey(r));
             double queuedMs = (r.startedNanos - r.submittedNanos) / 1e6;
@@ -366,6 +382,22 @@ final class Dispatcher {
             drained.accept(w);
         }
         dispatch();
+    }
+
+    private void report(Worker w, Request r, PageResult page, Throwable cause) {
+        HealthMonitor monitor = health.get();
+        if (monitor == null) {
+            return;
+        }
+        String backend = w.host.backend.name();
+        if (cause == null) {
+            monitor.recordSuccess(w.id, backend, Worker.sessionKey(r),
+                    java.time.Duration.ofNanos((long) (page.roundTripMs() * 1e6)));
+        } else if (cause instanceof ChannelClosedException) {
+            monitor.recordFailure(w.id, backend, FailureClass.CONNECTION_LOST);
+        } else if (cause instanceof PageException) {
+            monitor.recordFailure(w.id, backend, FailureClass.MODEL_ERROR);
+        }
     }
 
     private void succeed(Request r, InferenceResult result) {

@@ -31,6 +31,8 @@ import org.webaccel.api.ModelNotFoundException;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.health.FailureClass;
+import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
@@ -70,6 +72,11 @@ public final class WorkerPool implements ResourcePool {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MetricsStore metrics;
 
+    /** Circuit breakers and health scores, when the breaker bundle is installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HealthMonitor health;
+
     /**
      * @param config sizes and limits
      * @param bridge where worker pages connect
@@ -90,9 +97,16 @@ public final class WorkerPool implements ResourcePool {
         });
         this.dispatcher = new Dispatcher(config.queueCapacity(), Math.max(1, config.maxAttempts()),
                 TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()), executor,
-                w -> workerGone(w, "worker hung: no answer " + this.config.hangGraceSeconds()
-                        + " s past its request's deadline"),
+                w -> {
+                    HealthMonitor monitor = health;
+                    if (monitor != null) {
+                        monitor.recordFailure(w.id, w.host.backend.name(), FailureClass.HANG);
+                    }
+                    workerGone(w, "worker hung: no answer " + this.config.hangGraceSeconds()
+                            + " s past its request's deadline");
+                },
                 this::closeDrained, this::retireAfterRun);
+        dispatcher.health(() -> health);
         scheduleMaintenance();
     }
 
@@ -343,6 +357,10 @@ public final class WorkerPool implements ResourcePool {
             return false;
         }
         w.host.servedByClosedPages.addAndGet(w.served.get());
+        HealthMonitor monitor = health;
+        if (monitor != null) {
+            monitor.forget(w.id);
+        }
         return true;
     }
 

@@ -17,6 +17,9 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceException;
@@ -28,6 +31,9 @@ import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.health.BreakerState;
+import org.webaccel.api.health.HealthMonitor;
+import org.webaccel.api.health.HealthScore;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
@@ -35,11 +41,16 @@ import org.webaccel.api.tensor.Tensor;
 /** The {@code pool} scope of the Gogo shell. Each command returns its text; errors are thrown with their reason. */
 @Component(service = Object.class)
 @GogoCommand(scope = "pool", function = {"status", "backends", "workers", "models", "infer", "drain",
-        "resume"})
+        "resume", "breakers", "health"})
 public final class PoolCommands {
     private final ResourcePool pool;
     private final InputFactory inputs = new InputFactory();
     private final ObjectMapper json = new ObjectMapper();
+
+    /** Circuit breakers and health scores, when the breaker bundle is installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HealthMonitor health;
 
     /** @param pool the pool the commands drive */
     @Activate
@@ -113,6 +124,42 @@ public final class PoolCommands {
                 .map(e -> e.getKey() + " " + (e.getValue() >= 1 << 20 ? e.getValue() / (1 << 20) + " MiB"
                         : e.getValue().toString()))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** @return one line per circuit breaker */
+    @Descriptor("show the circuit breakers of workers and backends")
+    public String breakers() {
+        HealthMonitor h = health;
+        if (h == null) {
+            return "no health monitor installed (the breaker feature)\n";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-8s %-20s %-10s %-10s %6s %8s %9s  %s%n",
+                "SCOPE", "ID", "BACKEND", "STATE", "STREAK", "FAILURES", "SUCCESSES", "RETRY IN"));
+        for (BreakerState b : h.breakers()) {
+            out.append(String.format(Locale.ROOT, "%-8s %-20s %-10s %-10s %6d %8d %9d  %s%n",
+                    b.scope().name().toLowerCase(Locale.ROOT), b.id(), b.backend(),
+                    b.phase().name().toLowerCase(Locale.ROOT).replace('_', '-'), b.consecutiveFailures(),
+                    b.failures(), b.successes(), b.retryIn().isZero() ? "-" : b.retryIn().toSeconds() + " s"));
+        }
+        return out.toString();
+    }
+
+    /** @return one line per health score */
+    @Descriptor("show health scores (0-100) of workers and backends with their parts")
+    public String health() {
+        HealthMonitor h = health;
+        if (h == null) {
+            return "no health monitor installed (the breaker feature)\n";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%-8s %-20s %5s  %-11s %-13s %-6s %-5s %s%n", "SCOPE", "ID", "SCORE", "ERROR RATE",
+                "LATENCY/BASE", "STREAK", "DROPS", "MEMORY"));
+        for (HealthScore s : h.scores()) {
+            out.append(String.format(Locale.ROOT, "%-8s %-20s %5d  %-11.3f %-13.2f %-6d %-5d %d MiB%n",
+                    s.scope().name().toLowerCase(Locale.ROOT), s.id(), s.score(), s.errorRate(), s.latencyRatio(),
+                    s.consecutiveFailures(), s.recentDrops(), s.memoryBytes() / (1024 * 1024)));
+        }
+        return out.toString();
     }
 
     /**
