@@ -134,7 +134,7 @@ final class HistoryQueries {
                     values.add(r.getDouble(1));
                 }
             }
-            return values.stream().mapToDouble(Double::doubleValue).toArray();
+            return values.stream().mapToDouble(v -> v).toArray();
         }
     }
 
