@@ -130,28 +130,12 @@ public final class Tensor {
             b.asFloatBuffer().get(out);
         } else if (dtype == DType.FLOAT16) {
             for (int i = 0; i < out.length; i++) {
-                out[i] = halfToFloat(b.getShort(i * 2));
+                out[i] = Float16.toFloat(b.getShort(i * 2));
             }
         } else {
             throw new IllegalStateException("tensor is " + dtype + ", not a float type");
         }
         return out;
-    }
-
-    /** IEEE 754 binary16 to binary32 (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short half) {
-        int h = half & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign == 0 ? v : -v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     /**

@@ -42,12 +42,12 @@ public class TensorTest {
 
     @Test
     public void decodesHalfPrecision() {
-        assertEquals(1f, Tensor.halfToFloat((short) 0x3c00), 0f);
-        assertEquals(-2f, Tensor.halfToFloat((short) 0xc000), 0f);
-        assertEquals(65504f, Tensor.halfToFloat((short) 0x7bff), 0f);
-        assertEquals(0x1p-24f, Tensor.halfToFloat((short) 0x0001), 0f);
-        assertEquals(Float.POSITIVE_INFINITY, Tensor.halfToFloat((short) 0x7c00), 0f);
-        assertEquals(Float.NaN, Tensor.halfToFloat((short) 0x7e00), 0f);
+        assertEquals(1f, Float16.toFloat((short) 0x3c00), 0f);
+        assertEquals(-2f, Float16.toFloat((short) 0xc000), 0f);
+        assertEquals(65504f, Float16.toFloat((short) 0x7bff), 0f);
+        assertEquals(0x1p-24f, Float16.toFloat((short) 0x0001), 0f);
+        assertEquals(Float.POSITIVE_INFINITY, Float16.toFloat((short) 0x7c00), 0f);
+        assertEquals(Float.NaN, Float16.toFloat((short) 0x7e00), 0f);
         Tensor h = Tensor.wrap(DType.FLOAT16, new long[] {2}, new byte[] {0x00, 0x3c, 0x00, (byte) 0xc0});
         assertArrayEquals(new float[] {1f, -2f}, h.toFloats(), 0f);
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.webaccel.api.tensor.DType;
+import org.webaccel.api.tensor.Float16;
 import org.webaccel.api.tensor.Tensor;
 
 /**
@@ -62,7 +63,7 @@ final class JsonTensorData {
     private static void put(ByteBuffer bytes, DType dtype, JsonNode v, String what, int index) {
         switch (dtype) {
             case FLOAT32 -> bytes.putFloat(number(v, what, index));
-            case FLOAT16 -> bytes.putShort(HalfFloat.fromFloat(number(v, what, index)));
+            case FLOAT16 -> bytes.putShort(Float16.fromFloat(number(v, what, index)));
             case INT64 -> bytes.putLong(integer(v, Long.MIN_VALUE, Long.MAX_VALUE, what, index));
             case INT32 -> bytes.putInt((int) integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE, what, index));
             case INT8 -> bytes.put((byte) integer(v, Byte.MIN_VALUE, Byte.MAX_VALUE, what, index));

@@ -134,7 +134,11 @@ final class HistoryQueries {
                     values.add(r.getDouble(1));
                 }
             }
-            return values.stream().mapToDouble(v -> v).toArray();
+            double[] out = new double[values.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = values.get(i);
+            }
+            return out;
         }
     }
 

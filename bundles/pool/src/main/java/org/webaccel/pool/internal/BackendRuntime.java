@@ -241,6 +241,10 @@ final class BackendRuntime implements BrowserEvents {
         hosts.forEach(h -> closeHost(h, reason));
     }
 
+    BackendDescription description() {
+        return description;
+    }
+
     BackendStatus status() {
         int workers = hosts.stream().mapToInt(h -> h.workers.size()).sum();
         PageCapabilities caps = hosts.stream().flatMap(h -> h.workers.stream())

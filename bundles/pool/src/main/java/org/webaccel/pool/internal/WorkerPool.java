@@ -208,7 +208,7 @@ public final class WorkerPool implements ResourcePool {
 
     private String browserVersion(String backend) {
         return backends.values().stream().filter(b -> b.name().equals(backend)).findFirst()
-                .map(b -> b.status().description().browserVersion()).orElse("");
+                .map(b -> b.description().browserVersion()).orElse("");
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.webaccel.api.InvalidInputException;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
+import org.webaccel.api.tensor.Float16;
 import org.webaccel.api.tensor.Tensor;
 
 /**
@@ -43,7 +44,7 @@ final class InputFactory {
                 long v = range[0] + rnd.nextLong(range[1] - range[0] + 1);
                 switch (spec.dtype()) {
                     case FLOAT32 -> b.putFloat((float) (rnd.nextDouble() * 2 - 1));
-                    case FLOAT16 -> b.putShort(halfOf((float) (rnd.nextDouble() * 2 - 1)));
+                    case FLOAT16 -> b.putShort(Float16.fromFloat((float) (rnd.nextDouble() * 2 - 1)));
                     case INT64 -> b.putLong(v);
                     case INT32 -> b.putInt((int) v);
                     case INT8, UINT8, BOOL -> b.put((byte) v);
@@ -53,30 +54,6 @@ final class InputFactory {
             inputs.put(spec.name(), Tensor.wrap(spec.dtype(), shape, b.array()));
         }
         return inputs;
-    }
-
-    /** IEEE 754 binary32 to binary16, rounding to nearest (Java 17 has no Float.floatToFloat16). */
-    static short halfOf(float f) {
-        int bits = Float.floatToIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int mant = bits & 0x7fffff;
-        if ((bits & 0x7fffffff) >= 0x7f800000) {
-            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
-        }
-        int exp = ((bits >>> 23) & 0xff) - 127 + 15;
-        if (exp >= 31) {
-            return (short) (sign | 0x7c00);
-        }
-        if (exp <= 0) {
-            if (exp < -10) {
-                return (short) sign;
-            }
-            int m = mant | 0x800000;
-            int shift = 14 - exp;
-            return (short) (sign | ((m + (1 << (shift - 1))) >> shift));
-        }
-        // Adding half an ulp may carry into the exponent, which is the correct rounding.
-        return (short) (sign | ((exp << 10) + ((mant + 0x1000) >> 13)));
     }
 
     /**
@@ -145,7 +122,7 @@ final class InputFactory {
             }
             switch (dtype) {
                 case FLOAT32 -> b.putFloat((float) v.asDouble());
-                case FLOAT16 -> b.putShort(halfOf((float) v.asDouble()));
+                case FLOAT16 -> b.putShort(Float16.fromFloat((float) v.asDouble()));
                 case INT64 -> b.putLong(v.asLong());
                 case INT32 -> b.putInt(v.asInt());
                 case INT8, UINT8 -> b.put((byte) v.asInt());

@@ -16,6 +16,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
+import org.webaccel.api.tensor.Float16;
 import org.webaccel.api.tensor.Tensor;
 
 public class InputFactoryTest {
@@ -77,9 +78,9 @@ public class InputFactoryTest {
 
     @Test
     public void halfPrecisionRoundsToNearest() {
-        assertEquals(0x3c00, InputFactory.halfOf(1f));
-        assertEquals((short) 0xc000, InputFactory.halfOf(-2f));
-        assertEquals(0x7c00, InputFactory.halfOf(1e6f));
-        assertEquals(0x3555, InputFactory.halfOf(1f / 3));
+        assertEquals(0x3c00, Float16.fromFloat(1f));
+        assertEquals((short) 0xc000, Float16.fromFloat(-2f));
+        assertEquals(0x7c00, Float16.fromFloat(1e6f));
+        assertEquals(0x3555, Float16.fromFloat(1f / 3));
     }
 }

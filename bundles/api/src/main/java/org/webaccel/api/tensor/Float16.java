@@ -1,23 +1,23 @@
-package org.webaccel.endpoint.internal;
+package org.webaccel.api.tensor;
 
 /**
- * IEEE 754 binary32 to binary16 conversion for FP16 tensors given as JSON numbers. Java 17 has no
- * {@code Float.floatToFloat16}, and clients expect the rounding numpy's {@code astype(float16)} does: to
- * nearest, ties to even.
+ * IEEE 754 binary16 (FP16) conversions, which Java 17 lacks ({@code Float.float16ToFloat} and
+ * {@code Float.floatToFloat16} came in Java 20). Rounding to FP16 is to nearest, ties to even, as numpy's
+ * {@code astype(float16)} does.
  */
-final class HalfFloat {
+public final class Float16 {
     private static final int FLOAT_EXPONENT_BIAS = 127;
     private static final int HALF_EXPONENT_BIAS = 15;
     private static final int HALF_INFINITY = 0x7c00;
 
-    private HalfFloat() {
+    private Float16() {
     }
 
     /**
      * @param value a float
      * @return the nearest binary16 value's bits (infinity past 65504, signed zero for tiny values, NaN for NaN)
      */
-    static short fromFloat(float value) {
+    public static short fromFloat(float value) {
         int bits = Float.floatToRawIntBits(value);
         int sign = (bits >>> 16) & 0x8000;
         int exponent = (bits >>> 23) & 0xff;
@@ -51,5 +51,24 @@ final class HalfFloat {
             kept++;
         }
         return kept;
+    }
+
+    /**
+     * @param half the bits of a binary16 value
+     * @return the same value as a float (exact: every binary16 value is a binary32 value)
+     */
+    public static float toFloat(short half) {
+        int h = half & 0xffff;
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign == 0 ? v : -v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 }

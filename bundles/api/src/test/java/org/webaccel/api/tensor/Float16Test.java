@@ -1,4 +1,4 @@
-package org.webaccel.endpoint.internal;
+package org.webaccel.api.tensor;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -6,13 +6,11 @@ import static org.junit.Assert.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.Test;
-import org.webaccel.api.tensor.DType;
-import org.webaccel.api.tensor.Tensor;
 
-public class HalfFloatTest {
+public class Float16Test {
 
     private static int bits(float f) {
-        return HalfFloat.fromFloat(f) & 0xffff;
+        return Float16.fromFloat(f) & 0xffff;
     }
 
     /** Decodes through the API's own FP16 reading, so both directions are checked against each other. */
@@ -46,7 +44,7 @@ public class HalfFloatTest {
         assertEquals(0x7c00, bits(65520f));
         assertEquals(0x7c00, bits(Float.POSITIVE_INFINITY));
         assertEquals(0xfc00, bits(Float.NEGATIVE_INFINITY));
-        assertTrue(Float.isNaN(back(HalfFloat.fromFloat(Float.NaN))));
+        assertTrue(Float.isNaN(back(Float16.fromFloat(Float.NaN))));
     }
 
     @Test
