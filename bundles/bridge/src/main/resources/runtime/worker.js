@@ -197,7 +197,19 @@ async function run(buffer) {
     const computeMs = performance.now() - t1;
     socket.send(encodeFrame({ type: 'result', id: req.id, computeMs, loadMs, outputs }, arrays));
   } catch (e) {
-    socket.send(JSON.stringify({ type: 'error', id: req.id, stage, message: String(e && e.message || e), loadMs }));
+    socket.send(JSON.stringify({
+      type: 'error', id: req.id, stage, name: String(e && e.name || ''), message: String(e && e.message || e), loadMs,
+    }));
+  }
+}
+
+// Faults the bridge asks for in fault-injection tests (it sends them only when configured to).
+function injectFault(kind) {
+  if (kind === 'busy-loop') {
+    setState('busy loop');
+    setTimeout(() => { for (;;) { /* never yields: the page stops answering */ } }, 0);
+  } else if (kind === 'close-socket') {
+    socket.close(4000, 'fault injected: close-socket');
   }
 }
 
@@ -216,6 +228,8 @@ async function main() {
       const msg = JSON.parse(event.data);
       if (msg.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong', t: msg.t }));
+      } else if (msg.type === 'fault') {
+        injectFault(msg.kind);
       }
       return;
     }

@@ -12,7 +12,8 @@ import java.util.List;
  * @param capabilities what the page reported, or null while starting
  * @param loadedModels the model sessions the page holds, as {@code name:version@ep}
  * @param served requests completed by this worker
+ * @param browserPid the process id of its browser, or -1 when the backend does not know it (a remote browser)
  */
 public record WorkerInfo(String id, String backend, String browser, String state, PageCapabilities capabilities,
-        List<String> loadedModels, long served) {
+        List<String> loadedModels, long served, long browserPid) {
 }

@@ -18,4 +18,23 @@ public interface WorkerBridge {
      * @return the endpoint, whose {@link WorkerEndpoint#connected()} completes when the page has said hello
      */
     WorkerEndpoint openEndpoint(String workerId);
+
+    /** The faults {@link #injectFault} can make a page commit. */
+    enum Fault {
+        /** The page runs a busy loop forever: it stops answering, its socket stays open. */
+        BUSY_LOOP,
+        /** The page closes its WebSocket. */
+        CLOSE_SOCKET
+    }
+
+    /**
+     * Makes a connected page commit a fault, for fault-injection tests. Refused unless the bridge's
+     * {@code faultInjection} setting is on.
+     *
+     * @param workerId a connected worker
+     * @param fault what the page does
+     * @throws IllegalStateException when fault injection is off
+     * @throws IllegalArgumentException when no page of that worker is connected
+     */
+    void injectFault(String workerId, Fault fault);
 }

@@ -14,6 +14,9 @@ import org.webaccel.api.tensor.Tensor;
 @ProviderType
 public interface WorkerChannel {
 
+    /** How the reason of a channel closed for missed heartbeats begins. */
+    String MISSED_HEARTBEAT = "missed heartbeat";
+
     /** @return the pool's id for the worker */
     String workerId();
 

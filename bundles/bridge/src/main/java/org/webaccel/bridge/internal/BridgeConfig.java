@@ -25,4 +25,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "WebAssembly threads per page for ONNX Runtime Web. Pages are the unit "
             + "of parallelism, so 1 avoids oversubscribing the cores.")
     int wasmThreads() default 1;
+
+    @AttributeDefinition(description = "Milliseconds between heartbeats the bridge sends each page.")
+    int heartbeatIntervalMillis() default 1000;
+
+    @AttributeDefinition(description = "An idle page that has sent nothing for this many milliseconds is taken "
+            + "as hung and disconnected. A page running a request is judged by the request's deadline instead.")
+    int heartbeatTimeoutMillis() default 5000;
+
+    @AttributeDefinition(description = "Accept WorkerBridge.injectFault calls, which make a page hang or drop its "
+            + "WebSocket. For fault-injection tests only; keep it off in service.")
+    boolean faultInjection() default false;
 }

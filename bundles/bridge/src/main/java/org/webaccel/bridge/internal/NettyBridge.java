@@ -39,6 +39,7 @@ public final class NettyBridge implements WorkerBridge {
     private final WorkerSockets sockets;
     private final URI base;
     private final int wasmThreads;
+    private final boolean faultInjection;
 
     /**
      * Starts the server.
@@ -52,7 +53,9 @@ public final class NettyBridge implements WorkerBridge {
         ObjectMapper json = new ObjectMapper();
         int maxFrame = config.maxFrameBytes();
         FrameCodec codec = new FrameCodec(json, maxFrame);
-        this.sockets = new WorkerSockets(codec, json, maxFrame);
+        this.sockets = new WorkerSockets(codec, json, maxFrame, Math.max(50, config.heartbeatIntervalMillis()),
+                Math.max(100, config.heartbeatTimeoutMillis()));
+        this.faultInjection = config.faultInjection();
         this.wasmThreads = Math.max(1, config.wasmThreads());
         RuntimeFiles runtime = new RuntimeFiles(NettyBridge.class.getClassLoader());
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("webaccel-bridge-accept", true));
@@ -86,6 +89,18 @@ public final class NettyBridge implements WorkerBridge {
     @Override
     public WorkerEndpoint openEndpoint(String workerId) {
         return sockets.issue(workerId, base, wasmThreads);
+    }
+
+    @Override
+    public void injectFault(String workerId, Fault fault) {
+        if (!faultInjection) {
+            throw new IllegalStateException("fault injection is off; set faultInjection=true in the "
+                    + "org.webaccel.bridge configuration to allow it");
+        }
+        PageSocket page = sockets.connected(workerId).orElseThrow(() -> new IllegalArgumentException(
+                "no page of worker '" + workerId + "' is connected"));
+        LOG.log(Level.WARNING, "injecting fault " + fault + " into worker " + workerId);
+        page.injectFault(fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 
     /** Closes every page connection, then the server. */

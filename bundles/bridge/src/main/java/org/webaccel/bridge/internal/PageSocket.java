@@ -52,6 +52,8 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private final List<Consumer<String>> closeListeners = new CopyOnWriteArrayList<>();
     private volatile PageCapabilities capabilities;
     private volatile String closedReason;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile io.netty.util.concurrent.ScheduledFuture<?> heartbeat;
 
     private record Pending(CompletableFuture<PageResult> result, long sentNanos) {
     }
@@ -122,6 +124,34 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
     }
 
+    /**
+     * Sends the page a ping every interval. A page that has sent nothing for the timeout while it runs no
+     * request is taken as hung: its connection closes with a reason starting {@link #MISSED_HEARTBEAT}.
+     */
+    void startHeartbeat(long intervalMillis, long timeoutMillis) {
+        lastHeardNanos = System.nanoTime();
+        heartbeat = channel.eventLoop().scheduleAtFixedRate(() -> {
+            if (closedReason != null) {
+                heartbeat.cancel(false);
+                return;
+            }
+            long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000;
+            if (pending.isEmpty() && silentMs > timeoutMillis) {
+                LOG.log(Level.WARNING, "worker " + workerId + " missed its heartbeats for " + silentMs + " ms");
+                close(MISSED_HEARTBEAT + ": the idle page sent nothing for " + silentMs + " ms");
+                return;
+            }
+            ObjectNode ping = json.createObjectNode().put("type", "ping").put("t", System.currentTimeMillis());
+            channel.writeAndFlush(new TextWebSocketFrame(ping.toString()));
+        }, intervalMillis, intervalMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the page to commit a fault (see {@code WorkerBridge.Fault}). */
+    void injectFault(String kind) {
+        ObjectNode msg = json.createObjectNode().put("type", "fault").put("kind", kind);
+        channel.writeAndFlush(new TextWebSocketFrame(msg.toString()));
+    }
+
     @Override
     public boolean isOpen() {
         return closedReason == null && channel.isActive();
@@ -155,6 +185,10 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
             }
             closedReason = reason;
         }
+        var beat = heartbeat;
+        if (beat != null) {
+            beat.cancel(false);
+        }
         hello.completeExceptionally(new ChannelClosedException("page closed before saying hello: " + reason));
         for (Long id : List.copyOf(pending.keySet())) {
             fail(id, new ChannelClosedException(reason));
@@ -168,6 +202,7 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        lastHeardNanos = System.nanoTime();
         try {
             if (frame instanceof TextWebSocketFrame text) {
                 onText(json.readTree(text.text()));
@@ -193,7 +228,8 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 hello.complete(this);
             }
             case "error" -> fail(msg.path("id").asLong(),
-                    new PageException(msg.path("stage").asText("run"), msg.path("message").asText()));
+                    new PageException(msg.path("stage").asText("run"), msg.path("name").asText(""),
+                            msg.path("message").asText()));
             case "pong" -> {
                 // Heartbeat answers carry nothing else yet.
             }

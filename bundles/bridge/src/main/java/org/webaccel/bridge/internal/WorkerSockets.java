@@ -35,11 +35,16 @@ final class WorkerSockets {
     private final FrameCodec codec;
     private final ObjectMapper json;
     private final int maxFrameBytes;
+    private final long heartbeatIntervalMillis;
+    private final long heartbeatTimeoutMillis;
 
-    WorkerSockets(FrameCodec codec, ObjectMapper json, int maxFrameBytes) {
+    WorkerSockets(FrameCodec codec, ObjectMapper json, int maxFrameBytes, long heartbeatIntervalMillis,
+            long heartbeatTimeoutMillis) {
         this.codec = codec;
         this.json = json;
         this.maxFrameBytes = maxFrameBytes;
+        this.heartbeatIntervalMillis = heartbeatIntervalMillis;
+        this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
     }
 
     final class Endpoint implements WorkerEndpoint {
@@ -116,7 +121,13 @@ final class WorkerSockets {
             p.remove(HttpHandler.class);
             open.put(endpoint.token, socket);
             socket.onClose(reason -> open.remove(endpoint.token));
+            socket.startHeartbeat(heartbeatIntervalMillis, heartbeatTimeoutMillis);
         });
+    }
+
+    /** @return the connected page of a worker, if any */
+    java.util.Optional<PageSocket> connected(String workerId) {
+        return open.values().stream().filter(s -> s.workerId().equals(workerId)).findFirst();
     }
 
     void closeAll(String reason) {

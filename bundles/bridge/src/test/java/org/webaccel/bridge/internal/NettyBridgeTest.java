@@ -51,6 +51,8 @@ public class NettyBridgeTest {
     private NettyBridge bridge;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    private ModelRepository repo;
+
     @Before
     public void start() throws Exception {
         dir = Files.createTempDirectory("bridge-test");
@@ -72,7 +74,8 @@ public class NettyBridgeTest {
                 return dir.resolve("model.onnx");
             }
         };
-        bridge = new NettyBridge(config(), repo);
+        this.repo = repo;
+        bridge = new NettyBridge(config(true), repo);
     }
 
     @After
@@ -80,7 +83,7 @@ public class NettyBridgeTest {
         bridge.stop();
     }
 
-    private static BridgeConfig config() {
+    private static BridgeConfig config(boolean faultInjection) {
         return new BridgeConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -110,6 +113,21 @@ public class NettyBridgeTest {
             @Override
             public int wasmThreads() {
                 return 1;
+            }
+
+            @Override
+            public int heartbeatIntervalMillis() {
+                return 100;
+            }
+
+            @Override
+            public int heartbeatTimeoutMillis() {
+                return 1000;
+            }
+
+            @Override
+            public boolean faultInjection() {
+                return faultInjection;
             }
         };
     }
@@ -178,7 +196,24 @@ public class NettyBridgeTest {
     /** A page stand-in that says hello and answers a run with y = x * 2 in a binary result frame. */
     private final class Page implements WebSocket.Listener {
         final CompletableFuture<WebSocket> closed = new CompletableFuture<>();
+        final java.util.concurrent.BlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+        /** When set, the page ignores heartbeats, as a hung page would. */
+        volatile boolean silent;
         private ByteBuffer partial = ByteBuffer.allocate(0);
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            String text = data.toString();
+            if (text.contains("\"type\":\"ping\"")) {
+                if (!silent) {
+                    ws.sendText(text.replace("ping", "pong"), true);
+                }
+            } else {
+                texts.add(text);
+            }
+            ws.request(1);
+            return null;
+        }
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
@@ -291,6 +326,55 @@ public class NettyBridgeTest {
             fail("ran on a closed channel");
         } catch (CompletionException e) {
             assertTrue(e.getCause() instanceof ChannelClosedException);
+        }
+    }
+
+    @Test
+    public void anIdlePageThatStopsAnsweringHeartbeatsIsDisconnected() throws Exception {
+        WorkerEndpoint e1 = bridge.openEndpoint("w1");
+        WorkerEndpoint e2 = bridge.openEndpoint("w2");
+        Page hung = new Page();
+        hung.silent = true;
+        connect(e1, hung);
+        connect(e2, new Page());
+        WorkerChannel c1 = e1.connected().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        WorkerChannel c2 = e2.connected().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        CompletableFuture<String> reason = new CompletableFuture<>();
+        c1.onClose(reason::complete);
+        long t0 = System.nanoTime();
+        String why = reason.get(5, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(why, why.startsWith(WorkerChannel.MISSED_HEARTBEAT));
+        assertTrue("detected after " + ms + " ms", ms < 3000);
+        // The page that answers its heartbeats stays connected.
+        Thread.sleep(1500);
+        assertTrue(c2.isOpen());
+        assertFalse(c1.isOpen());
+    }
+
+    @Test
+    public void faultsReachThePageOnlyWhenInjectionIsOn() throws Exception {
+        WorkerEndpoint endpoint = bridge.openEndpoint("w1");
+        Page page = new Page();
+        connect(endpoint, page);
+        endpoint.connected().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        bridge.injectFault("w1", org.webaccel.bridge.WorkerBridge.Fault.BUSY_LOOP);
+        String msg = page.texts.poll(5, TimeUnit.SECONDS);
+        assertEquals("{\"type\":\"fault\",\"kind\":\"busy-loop\"}", msg);
+        try {
+            bridge.injectFault("nobody", org.webaccel.bridge.WorkerBridge.Fault.CLOSE_SOCKET);
+            fail("fault injected into an unknown worker");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("nobody"));
+        }
+        NettyBridge off = new NettyBridge(config(false), repo);
+        try {
+            off.injectFault("w1", org.webaccel.bridge.WorkerBridge.Fault.CLOSE_SOCKET);
+            fail("fault injection accepted while off");
+        } catch (IllegalStateException expected) {
+            assertTrue(expected.getMessage().contains("faultInjection=true"));
+        } finally {
+            off.stop();
         }
     }
 

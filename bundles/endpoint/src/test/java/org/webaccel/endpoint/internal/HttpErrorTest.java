@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 
 import java.util.concurrent.CompletionException;
 import org.junit.Test;
+import org.webaccel.api.health.FailureClass;
 import org.webaccel.api.DeadlineExceededException;
 import org.webaccel.api.InferenceFailedException;
 import org.webaccel.api.InvalidInputException;
@@ -19,8 +20,8 @@ public class HttpErrorTest {
         assertEquals(new HttpError(400, "bad shape", false), HttpError.of(new InvalidInputException("bad shape")));
         assertEquals(new HttpError(503, "queue full", true), HttpError.of(new RejectedException("queue full")));
         assertEquals(new HttpError(504, "too late", false), HttpError.of(new DeadlineExceededException("too late")));
-        assertEquals(new HttpError(500, "page crashed (after 3 attempts)", false),
-                HttpError.of(new InferenceFailedException("page crashed", 3, null)));
+        assertEquals(new HttpError(500, "page crashed [page_crash] (after 3 attempts)", false),
+                HttpError.of(new InferenceFailedException("page crashed", FailureClass.PAGE_CRASH, 3, null)));
         assertEquals(new HttpError(413, "too big", false), HttpError.of(new ProtocolException(413, "too big")));
     }
 

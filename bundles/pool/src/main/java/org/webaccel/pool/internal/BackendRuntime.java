@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.PageCapabilities;
+import org.webaccel.api.health.FailureClass;
+import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.spi.BackendDescription;
 import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
@@ -182,7 +184,7 @@ final class BackendRuntime implements BrowserEvents {
                         LOG.log(Level.WARNING, "browser " + h.id + " died: " + reason);
                         lastError = "browser " + h.id + " died: " + reason;
                     }
-                    closeHost(h, "browser died: " + reason);
+                    closeHost(h, FailureClass.BROWSER_CRASH, "browser died: " + reason);
                     pool.maintainSoon(this);
                 });
     }
@@ -191,11 +193,16 @@ final class BackendRuntime implements BrowserEvents {
     public void pageDied(BrowserPage page, String reason) {
         for (BrowserHost h : hosts) {
             h.workers.stream().filter(w -> w.page == page).findFirst()
-                    .ifPresent(w -> pool.workerGone(w, "page died: " + reason));
+                    .ifPresent(w -> pool.workerGone(w, FailureClass.PAGE_CRASH, "page died: " + reason));
         }
     }
 
     private void closeHost(BrowserHost host, String reason) {
+        closeHost(host, FailureClass.CONNECTION_LOST, reason);
+    }
+
+    /** Closes a browser; the requests its pages still run fail with the given class, and may be retried. */
+    private void closeHost(BrowserHost host, FailureClass c, String reason) {
         synchronized (host) {
             if (host.closed) {
                 return;
@@ -203,7 +210,7 @@ final class BackendRuntime implements BrowserEvents {
             host.closed = true;
         }
         hosts.remove(host);
-        host.workers.forEach(w -> pool.workerGone(w, reason));
+        host.workers.forEach(w -> pool.workerGone(w, c, reason));
         try {
             host.browser.close();
         } catch (RuntimeException e) {
@@ -239,6 +246,18 @@ final class BackendRuntime implements BrowserEvents {
             }
         }
         hosts.forEach(h -> closeHost(h, reason));
+    }
+
+    /** Feeds the resident memory of each local browser to the health monitor, once per worker it hosts. */
+    void reportMemory(HealthMonitor monitor) {
+        for (BrowserHost h : hosts) {
+            var pid = h.browser.pid();
+            if (pid.isEmpty() || h.closed) {
+                continue;
+            }
+            ProcessMemory.residentBytes(pid.getAsLong())
+                    .ifPresent(rss -> h.workers.forEach(w -> monitor.recordMemory(w.id, name, rss)));
+        }
     }
 
     BackendDescription description() {

@@ -34,7 +34,7 @@ final class Worker {
     }
 
     static String sessionKey(Request r) {
-        return r.model.id() + "@" + r.options.executionProvider().id();
+        return r.model.id() + "@" + r.ep.id();
     }
 
     boolean supports(ExecutionProvider ep) {
@@ -45,6 +45,7 @@ final class Worker {
     WorkerInfo info(String state) {
         WorkerChannel c = channel;
         return new WorkerInfo(id, host.backend.name(), host.id, state, c == null ? null : c.capabilities(),
-                List.copyOf(loaded), served.get());
+                List.copyOf(loaded), served.get(),
+                host.browser.pid().orElse(-1));
     }
 }

@@ -97,15 +97,9 @@ public final class WorkerPool implements ResourcePool {
         });
         this.dispatcher = new Dispatcher(config.queueCapacity(), Math.max(1, config.maxAttempts()),
                 TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()), executor,
-                w -> {
-                    HealthMonitor monitor = health;
-                    if (monitor != null) {
-                        monitor.recordFailure(w.id, w.host.backend.name(), FailureClass.HANG);
-                    }
-                    workerGone(w, "worker hung: no answer " + this.config.hangGraceSeconds()
-                            + " s past its request's deadline");
-                },
-                this::closeDrained, this::retireAfterRun);
+                w -> workerGone(w, FailureClass.HANG, "worker hung: no answer " + this.config.hangGraceSeconds()
+                        + " s past its request's deadline"),
+                this::closeDrained, this::retireAfterRun, this::restartBrowser);
         dispatcher.health(() -> health);
         scheduleMaintenance();
     }
@@ -263,9 +257,13 @@ public final class WorkerPool implements ResourcePool {
 
     private void maintainAll() {
         long now = System.nanoTime();
+        HealthMonitor monitor = health;
         for (BackendRuntime b : backends.values()) {
             try {
                 b.maintain(now);
+                if (monitor != null) {
+                    b.reportMemory(monitor);
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "lifecycle step of backend " + b.name() + " failed", e);
             }
@@ -285,7 +283,7 @@ public final class WorkerPool implements ResourcePool {
         } catch (BackendException | RuntimeException e) {
             endpoint.revoke();
             host.backend.recordError("opening a page in " + host.id + " failed: " + e.getMessage());
-            workerGone(w, "opening its page failed: " + e.getMessage());
+            workerGone(w, FailureClass.CONNECTION_LOST, "opening its page failed: " + e.getMessage());
             return;
         }
         endpoint.connected().toCompletableFuture()
@@ -300,11 +298,11 @@ public final class WorkerPool implements ResourcePool {
                     ? "page did not connect within " + config.connectTimeoutSeconds() + " s"
                     : "page did not connect: " + error.getMessage();
             w.host.backend.recordError(w.id + ": " + why);
-            workerGone(w, why);
+            workerGone(w, FailureClass.CONNECTION_LOST, why);
             return;
         }
         w.channel = channel;
-        channel.onClose(reason -> workerGone(w, reason));
+        channel.onClose(reason -> workerGone(w, closeClass(w, reason), reason));
         LOG.log(Level.INFO, "worker " + w.id + " connected: ONNX Runtime Web " + channel.capabilities().ortVersion()
                 + ", webgpu " + channel.capabilities().webgpu().available());
         dispatcher.workerReady(w);
@@ -375,13 +373,33 @@ public final class WorkerPool implements ResourcePool {
         }
     }
 
-    /** A worker is gone for good: hand back its request, close its page; maintenance opens a replacement. */
-    void workerGone(Worker w, String reason) {
+    /** Why a page's WebSocket closed: its browser died, it missed its heartbeats, or the connection dropped. */
+    private static FailureClass closeClass(Worker w, String reason) {
+        if (!w.host.closed && !w.host.browser.isAlive()) {
+            return FailureClass.BROWSER_CRASH;
+        }
+        return reason.startsWith(WorkerChannel.MISSED_HEARTBEAT) ? FailureClass.HANG : FailureClass.CONNECTION_LOST;
+    }
+
+    /** A page ran out of memory: restart its browser (drain it, close it, launch a replacement). */
+    private void restartBrowser(Worker w, String why) {
+        BrowserHost host = w.host;
+        if (host.recycling == null && !host.closed) {
+            host.recycling = why;
+            maintainSoon(host.backend);
+        }
+    }
+
+    /**
+     * A worker is gone for good: its request's attempt fails with the class of the loss (and is retried
+     * elsewhere where that class allows it), its page closes; maintenance opens a replacement.
+     */
+    void workerGone(Worker w, FailureClass c, String reason) {
         if (!remove(w)) {
             return;
         }
-        LOG.log(Level.INFO, "worker " + w.id + " gone: " + reason);
-        dispatcher.workerLost(w, reason);
+        LOG.log(Level.INFO, "worker " + w.id + " gone (" + c.id() + "): " + reason);
+        dispatcher.workerLost(w, c, reason);
         close(w, reason);
         BrowserHost host = w.host;
         if (!host.closed && !host.browser.isAlive()) {
@@ -405,10 +423,10 @@ public final class WorkerPool implements ResourcePool {
             try {
                 r.result.get(Math.max(0, left), TimeUnit.NANOSECONDS);
             } catch (Exception e) {
-                dispatcher.fail(r, new org.webaccel.api.InferenceFailedException("the pool stopped while request "
-                        + r.id + " was running", r.attempts, null));
+                // Still running, or failed: either way it ends below.
             }
         }
+        dispatcher.abandon("the pool stopped");
         backends.values().forEach(b -> b.stop("pool stopped", 0));
         backends.clear();
         executor.shutdownNow();

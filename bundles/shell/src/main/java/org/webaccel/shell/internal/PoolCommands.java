@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.webaccel.api.BackendStatus;
+import org.webaccel.api.DeadlineExceededException;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceException;
 import org.webaccel.api.InferenceOptions;
@@ -64,9 +65,17 @@ public final class PoolCommands {
         PoolStatus s = pool.status();
         return String.format(Locale.ROOT, "workers   %d connected (%d idle, %d busy), %d starting%n"
                 + "queue     %d waiting (capacity %d)%n"
-                + "requests  submitted %d = succeeded %d + failed %d + in flight %d; rejected %d%n",
+                + "requests  submitted %d = succeeded %d + failed %d + in flight %d; rejected %d; retried %d%n"
+                + "failed    %s%n",
                 s.workers(), s.idle(), s.busy(), s.starting(), s.queued(), s.queueCapacity(), s.submitted(),
-                s.succeeded(), s.failed(), s.inFlight(), s.rejected());
+                s.succeeded(), s.failed(), s.inFlight(), s.rejected(), s.retried(), failures(s));
+    }
+
+    /** The failure counters by class, the non-zero ones, or {@code none}. */
+    private static String failures(PoolStatus s) {
+        String text = s.failedByClass().entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey().id() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        return text.isEmpty() ? "none" : text;
     }
 
     /**
@@ -264,7 +273,8 @@ public final class PoolCommands {
         } catch (ExecutionException | CompletionException e) {
             throw e.getCause() instanceof InferenceException ie ? ie : e;
         } catch (TimeoutException e) {
-            throw new InferenceException("no answer from the pool within " + (timeoutSeconds + 10) + " s");
+            throw new DeadlineExceededException("no answer from the pool within " + (timeoutSeconds + 10) + " s",
+                    org.webaccel.api.health.FailureClass.HANG);
         }
         return asJson ? toJson(r) : toText(r);
     }
