@@ -1,0 +1,386 @@
+package org.webaccel.harness;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.EnumMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import javax.inject.Inject;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.webaccel.api.InferenceException;
+import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.PoolStatus;
+import org.webaccel.api.RejectedException;
+import org.webaccel.api.ResourcePool;
+import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.health.FailureClass;
+import org.webaccel.api.metrics.MetricsStore;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.tensor.Tensor;
+import org.webaccel.bridge.WorkerBridge;
+
+/**
+ * Faults injected into a loaded pool of real Chromium browsers in Felix. Each case runs a few hundred requests
+ * at concurrency 8, commits its fault once the load is under way, and then checks that every request ended
+ * exactly once (with its own correct result, or an error naming its class), that the counters balance, and
+ * that the pool is back at full capacity; it prints the time that took.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class FaultInjectionTest {
+    private static final String CHROMIUM = "org.webaccel.backend-chromium";
+    private static final int WORKERS = 4;
+    private static final int REQUESTS = 300;
+    private static final int CONCURRENCY = 8;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin cm;
+
+    @Inject
+    private ModelRepository repository;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
+    }
+
+    private ModelDescriptor model;
+    private ResourcePool pool;
+
+    @Before
+    public void setUp() throws Exception {
+        model = repository.find("image-classifier", null).orElseThrow();
+        Dictionary<String, Object> bridge = new Hashtable<>(Map.of("faultInjection", true,
+                "heartbeatIntervalMillis", 500, "heartbeatTimeoutMillis", 3000));
+        org.osgi.service.cm.Configuration c = cm.getConfiguration("org.webaccel.bridge", "?");
+        if (c.getProperties() == null || !Boolean.TRUE.equals(c.getProperties().get("faultInjection"))) {
+            c.update(bridge);
+            // The bridge restarts with the new settings, and the pool that depends on it with it.
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!faultInjectionOn()) {
+                assertTrue("the bridge did not take fault injection within 30 s", System.nanoTime() < end);
+                Thread.sleep(100);
+            }
+        }
+        pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", WORKERS, "maxBrowsers", 2,
+                "maxPagesPerBrowser", 2, "maintenanceIntervalSeconds", 1, "hangGraceSeconds", 2, "maxAttempts", 3,
+                "idleTimeoutSeconds", 0L));
+        awaitFullCapacity(120);
+    }
+
+    private boolean faultInjectionOn() {
+        var ref = context.getServiceReference(WorkerBridge.class);
+        if (ref == null || context.getService(ref) == null) {
+            return false;
+        }
+        try {
+            context.getService(ref).injectFault("no-such-worker", WorkerBridge.Fault.CLOSE_SOCKET);
+        } catch (IllegalArgumentException expected) {
+            return true;
+        } catch (IllegalStateException off) {
+            return false;
+        }
+        return false;
+    }
+
+    private WorkerBridge bridge() {
+        return context.getService(context.getServiceReference(WorkerBridge.class));
+    }
+
+    /** @return seconds until the pool had all its workers connected again */
+    private double awaitFullCapacity(int seconds) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+        for (;;) {
+            PoolStatus s = PoolServices.pool(context).status();
+            long connected = PoolServices.pool(context).workers().stream()
+                    .filter(w -> w.state().equals("idle") || w.state().equals("busy")).count();
+            if (s.workers() >= WORKERS && connected >= WORKERS && s.starting() == 0) {
+                return (System.nanoTime() - t0) / 1e9;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not back at " + WORKERS + " workers after " + seconds + " s: " + s);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private record Sent(Map<String, Tensor> inputs, CompletableFuture<InferenceResult> result, long submittedNanos) {
+    }
+
+    /** What one case measured. */
+    private record Outcome(List<Sent> sent, PoolStatus before, PoolStatus after, double recoverySeconds) {
+    }
+
+    /**
+     * Runs the load, commits the fault once a sixth of the requests are done, and waits for every request to
+     * end and the pool to be back at full capacity.
+     */
+    private Outcome underLoad(String name, Duration timeout, int concurrency, Fault fault) throws Exception {
+        PoolStatus before = pool.status();
+        List<Sent> sent = new ArrayList<>();
+        Semaphore slots = new Semaphore(concurrency);
+        CountDownLatch warm = new CountDownLatch(REQUESTS / 6);
+        CompletableFuture<Long> faultAt = new CompletableFuture<>();
+        Thread injector = new Thread(() -> {
+            try {
+                warm.await();
+                faultAt.complete(System.nanoTime());
+                fault.commit();
+            } catch (Throwable e) {
+                faultAt.completeExceptionally(e);
+            }
+        }, "fault-" + name);
+        injector.start();
+        for (int i = 0; i < REQUESTS; i++) {
+            slots.acquire();
+            Map<String, Tensor> in = TestInputs.random(model, 7000 + i, 1);
+            CompletableFuture<InferenceResult> f = pool.infer(model.name(), in,
+                    InferenceOptions.defaults().withTimeout(timeout)).toCompletableFuture();
+            f.whenComplete((r, e) -> {
+                slots.release();
+                warm.countDown();
+            });
+            sent.add(new Sent(in, f, System.nanoTime()));
+        }
+        injector.join(TimeUnit.MINUTES.toMillis(2));
+        long t0 = faultAt.get(5, TimeUnit.SECONDS);
+        for (Sent s : sent) {
+            try {
+                s.result.get(timeout.toSeconds() + 30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // Checked below.
+            }
+        }
+        awaitFullCapacity(120);
+        double recovery = (System.nanoTime() - t0) / 1e9;
+        pool = PoolServices.pool(context);
+        Outcome o = new Outcome(sent, before, pool.status(), recovery);
+        report(name, o);
+        return o;
+    }
+
+    @FunctionalInterface
+    private interface Fault {
+        void commit() throws Exception;
+    }
+
+    /**
+     * Every request ended once: with a result equal to ONNX Runtime's on the CPU for its own input, or with an
+     * error that names an allowed class. The pool's counters moved by exactly as much.
+     */
+    private Map<FailureClass, Integer> assertAccounted(Outcome o, Predicate<FailureClass> allowed) throws Exception {
+        Map<FailureClass, Integer> failures = new EnumMap<>(FailureClass.class);
+        int ok = 0;
+        int rejected = 0;
+        try (NativeReference ref = new NativeReference()) {
+            for (Sent s : o.sent) {
+                assertTrue("a request never ended", s.result.isDone());
+                try {
+                    InferenceResult r = s.result.get();
+                    ref.assertMatches(repository.modelFile(model), s.inputs, r, 1e-4);
+                    ok++;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof InferenceException ie)) {
+                        throw new AssertionError("an error without a class", e.getCause());
+                    }
+                    if (ie instanceof RejectedException) {
+                        rejected++;
+                        continue;
+                    }
+                    assertTrue("unexpected failure " + ie.failureClass() + ": " + ie.getMessage(),
+                            allowed.test(ie.failureClass()));
+                    failures.merge(ie.failureClass(), 1, Integer::sum);
+                }
+            }
+        }
+        PoolStatus b = o.before;
+        PoolStatus a = o.after;
+        int failed = failures.values().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(a.toString(), 0, a.inFlight());
+        assertEquals(a.toString(), a.submitted(), a.succeeded() + a.failed() + a.inFlight());
+        assertEquals("accepted", o.sent.size() - rejected, a.submitted() - b.submitted());
+        assertEquals("succeeded once each", ok, a.succeeded() - b.succeeded());
+        assertEquals("failed once each", failed, a.failed() - b.failed());
+        assertEquals("rejected", rejected, a.rejected() - b.rejected());
+        for (FailureClass c : FailureClass.values()) {
+            assertEquals("failed as " + c, (long) failures.getOrDefault(c, 0),
+                    a.failedByClass().get(c) - b.failedByClass().get(c));
+        }
+        return failures;
+    }
+
+    private void report(String name, Outcome o) {
+        PoolStatus a = o.after;
+        PoolStatus b = o.before;
+        System.out.printf(Locale.ROOT, "FAULT %-18s requests %d  succeeded %d  failed %d  retried %d  rejected %d  "
+                + "recovered to %d workers in %.2f s%n", name, o.sent.size(), a.succeeded() - b.succeeded(),
+                a.failed() - b.failed(), a.retried() - b.retried(), a.rejected() - b.rejected(), WORKERS,
+                o.recoverySeconds);
+    }
+
+    private WorkerInfo busyWorker() {
+        return pool.workers().stream().filter(w -> w.state().equals("busy")).findFirst()
+                .orElse(pool.workers().get(0));
+    }
+
+    @Test
+    public void killedBrowser() throws Exception {
+        Outcome o = underLoad("kill -9 browser", Duration.ofSeconds(60), CONCURRENCY, () -> {
+            long pid = busyWorker().browserPid();
+            assertTrue("the chromium backend reports its browser's pid", pid > 0);
+            assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly());
+        });
+        assertEquals(Map.of(), assertAccounted(o, c -> false));
+        assertTrue("the lost requests were retried", o.after.retried() > o.before.retried());
+    }
+
+    @Test
+    public void crashedPage() throws Exception {
+        Outcome o = underLoad("page crash", Duration.ofSeconds(60), CONCURRENCY, () -> {
+            long pid = busyWorker().browserPid();
+            ProcessHandle renderer = ProcessHandle.of(pid).orElseThrow().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("--type=renderer")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no renderer process under browser " + pid));
+            assertTrue(renderer.destroyForcibly());
+        });
+        assertEquals(Map.of(), assertAccounted(o, c -> false));
+    }
+
+    @Test
+    public void hungPage() throws Exception {
+        // A short deadline, so that a request caught in the hung page ends soon; it fails as a hang.
+        Outcome o = underLoad("busy-loop page", Duration.ofSeconds(6), CONCURRENCY,
+                () -> bridge().injectFault(busyWorker().id(), WorkerBridge.Fault.BUSY_LOOP));
+        Map<FailureClass, Integer> failures = assertAccounted(o, c -> c == FailureClass.HANG);
+        assertTrue("at most the one request the page was running is lost to the hang: " + failures,
+                failures.getOrDefault(FailureClass.HANG, 0) <= 1);
+    }
+
+    @Test
+    public void closedWebSocket() throws Exception {
+        Outcome o = underLoad("closed WebSocket", Duration.ofSeconds(60), CONCURRENCY,
+                () -> bridge().injectFault(busyWorker().id(), WorkerBridge.Fault.CLOSE_SOCKET));
+        assertEquals(Map.of(), assertAccounted(o, c -> false));
+    }
+
+    @Test
+    public void backendBundleStopped() throws Exception {
+        Bundle chromium = bundle(CHROMIUM);
+        Outcome o = underLoad("backend stopped", Duration.ofSeconds(120), CONCURRENCY, () -> {
+            chromium.stop();
+            Thread.sleep(1000);
+            chromium.start();
+        });
+        assertEquals(Map.of(), assertAccounted(o, c -> false));
+    }
+
+    @Test
+    public void metricsDatabaseUnwritable() throws Exception {
+        // A database path under a regular file can be neither created nor written, not even by root.
+        Path blocker = Files.createTempFile("not-a-directory", ".tmp");
+        org.osgi.service.cm.Configuration c = cm.getConfiguration("org.webaccel.metrics", "?");
+        Dictionary<String, Object> old = c.getProperties();
+        try {
+            Outcome o = underLoad("metrics unwritable", Duration.ofSeconds(60), CONCURRENCY, () -> c.update(
+                    new Hashtable<>(Map.of("database", blocker.resolve("metrics.duckdb").toString()))));
+            assertEquals(Map.of(), assertAccounted(o, f -> false));
+            MetricsStore metrics = context.getService(context.getServiceReference(MetricsStore.class));
+            var status = metrics.status();
+            assertTrue("the store reports its database unavailable: " + status, !status.available());
+            System.out.println("FAULT metrics unwritable: store " + status);
+        } finally {
+            c.update(old == null ? new Hashtable<>(Map.of("database", "data/metrics.duckdb")) : old);
+            Files.deleteIfExists(blocker);
+        }
+    }
+
+    @Test
+    public void fullQueueRejectsAtOnce() throws Exception {
+        org.osgi.service.cm.Configuration c = cm.getConfiguration("org.webaccel.pool", "?");
+        Dictionary<String, Object> props = c.getProperties();
+        props.put("queueCapacity", 16);
+        c.update(props);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.status().queueCapacity() != 16) {
+            assertTrue(System.nanoTime() < end);
+            Thread.sleep(20);
+        }
+        PoolStatus before = pool.status();
+        List<Sent> sent = new ArrayList<>();
+        long slowestRejectionNanos = 0;
+        for (int i = 0; i < REQUESTS; i++) {
+            Map<String, Tensor> in = TestInputs.random(model, 9000 + i, 1);
+            long t0 = System.nanoTime();
+            CompletableFuture<InferenceResult> f = pool.infer(model.name(), in,
+                    InferenceOptions.defaults().withTimeout(Duration.ofSeconds(60))).toCompletableFuture();
+            if (f.isCompletedExceptionally()) {
+                slowestRejectionNanos = Math.max(slowestRejectionNanos, System.nanoTime() - t0);
+                try {
+                    f.join();
+                    fail();
+                } catch (java.util.concurrent.CompletionException e) {
+                    assertTrue(e.getCause().getMessage(), e.getCause() instanceof RejectedException);
+                    assertTrue(e.getCause().getMessage(), e.getCause().getMessage().startsWith("queue full"));
+                }
+            }
+            sent.add(new Sent(in, f, t0));
+        }
+        for (Sent s : sent) {
+            try {
+                s.result.get(90, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // Checked below.
+            }
+        }
+        Outcome o = new Outcome(sent, before, pool.status(), awaitFullCapacity(60));
+        report("full queue", o);
+        assertAccounted(o, f -> false);
+        long rejected = o.after.rejected() - before.rejected();
+        assertTrue("a burst of " + REQUESTS + " into a queue of 16 is partly rejected", rejected > 0);
+        System.out.printf(Locale.ROOT, "FAULT full queue: %d rejected, the slowest rejection took %.3f ms%n",
+                rejected, slowestRejectionNanos / 1e6);
+        assertTrue("rejections are immediate", slowestRejectionNanos < TimeUnit.MILLISECONDS.toNanos(50));
+        props.put("queueCapacity", 256);
+        c.update(props);
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals(symbolicName)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+}
