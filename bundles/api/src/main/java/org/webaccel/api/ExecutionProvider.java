@@ -3,11 +3,16 @@ package org.webaccel.api;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** The ONNX Runtime Web execution providers a page can run a model on. */
+/**
+ * The ONNX Runtime Web execution providers a page can run a model on, and {@link #AUTO}: the pool chooses,
+ * from its placement policy.
+ */
 public enum ExecutionProvider {
     WASM("wasm"),
     WEBGPU("webgpu"),
-    WEBNN("webnn");
+    WEBNN("webnn"),
+    /** Not a provider: asks the pool to choose one (and the worker) by its placement policy. */
+    AUTO("auto");
 
     private final String id;
 

@@ -46,7 +46,7 @@ public record PageCapabilities(String userAgent, String ortVersion, WebGpu webgp
      */
     public boolean supports(ExecutionProvider ep) {
         return switch (ep) {
-            case WASM -> true;
+            case WASM, AUTO -> true;
             case WEBGPU -> webgpu != null && webgpu.available();
             case WEBNN -> webnn != null && webnn.devices().containsValue("ok");
         };
