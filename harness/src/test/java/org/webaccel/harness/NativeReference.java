@@ -18,7 +18,14 @@ public final class NativeReference implements AutoCloseable {
     private final Map<Path, OrtSession> sessions = new ConcurrentHashMap<>();
 
     /** @return the outputs of the model at {@code file} for {@code inputs}, as float arrays by name */
-    public synchronized Map<String, float[]> run(Path file, Map<String, Tensor> inputs) throws OrtException {
+    public Map<String, float[]> run(Path file, Map<String, Tensor> inputs) throws OrtException {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        runTensors(file, inputs).forEach((name, t) -> out.put(name, t.toFloats()));
+        return out;
+    }
+
+    /** @return the float32 outputs of the model at {@code file} for {@code inputs}, with their shapes */
+    public synchronized Map<String, Tensor> runTensors(Path file, Map<String, Tensor> inputs) throws OrtException {
         OrtSession session = sessions.get(file);
         if (session == null) {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -38,15 +45,15 @@ public final class NativeReference implements AutoCloseable {
                     default -> throw new IllegalArgumentException("reference does not take " + t.dtype());
                 });
             }
-            Map<String, float[]> out = new LinkedHashMap<>();
+            Map<String, Tensor> out = new LinkedHashMap<>();
             try (OrtSession.Result result = session.run(feeds)) {
-                result.forEach(e -> {
+                for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
                     OnnxTensor t = (OnnxTensor) e.getValue();
                     var fb = t.getFloatBuffer();
                     float[] f = new float[fb.remaining()];
                     fb.get(f);
-                    out.put(e.getKey(), f);
-                });
+                    out.put(e.getKey(), Tensor.ofFloats(t.getInfo().getShape(), f));
+                }
             }
             return out;
         } finally {
