@@ -7,8 +7,9 @@ import org.webaccel.api.ExecutionProvider;
  *
  * @param model {@code name:version}
  * @param bytes the model file's size
- * @param loadMs the page's session creation for this model, from the first request that created it; NaN
- *        when every page already held the session
+ * @param loadMs the page's session creation for this model, from the first request that created it, on a
+ *        page whose ONNX Runtime Web had already started (another model ran there first); NaN when every
+ *        page already held the session
  * @param latencyMs the median compute time of the requests that found the session loaded
  * @param maxAbsError the largest absolute difference of any output value from the reference's
  * @param minCosine the lowest cosine similarity of any output of any input to the reference's
