@@ -319,7 +319,9 @@ final class VariantWriter {
         }
 
         private String node(String output, String op, List<String> inputs, AttributeProto... attributes) {
-            NodeProto.Builder n = NodeProto.newBuilder().setName(output).setOpType(op).addAllInput(inputs).addOutput(output);
+            // unnamed (names are optional): these nodes are folded away at load, and names would add about
+            // 40 bytes each to the file, which shows on small layers
+            NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).addAllInput(inputs).addOutput(output);
             for (AttributeProto a : attributes) {
                 n.addAttribute(a);
             }
