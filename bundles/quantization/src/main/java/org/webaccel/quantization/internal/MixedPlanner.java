@@ -63,9 +63,4 @@ final class MixedPlanner {
             path.add(Map.copyOf(plan));
         }
     }
-
-    /** @return the summed sensitivity of a plan: a rough prediction of its relative squared error */
-    static double predictedError(Map<String, Integer> plan, Map<String, Map<Integer, Double>> error) {
-        return plan.entrySet().stream().mapToDouble(e -> error.get(e.getKey()).get(e.getValue())).sum();
-    }
 }

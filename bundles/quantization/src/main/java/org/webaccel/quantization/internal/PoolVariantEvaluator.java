@@ -151,7 +151,11 @@ public final class PoolVariantEvaluator implements VariantEvaluator {
             r.outputs().forEach((name, t) -> o.put(name, t.toFloats()));
             outputs.add(o);
         }
-        return new Runs(outputs, load, compute.stream().mapToDouble(Double::doubleValue).toArray(), warm.backend());
+        double[] times = new double[compute.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = compute.get(i);
+        }
+        return new Runs(outputs, load, times, warm.backend());
     }
 
     private InferenceResult infer(ModelDescriptor d, Map<String, Tensor> inputs, InferenceOptions options)
