@@ -2,7 +2,11 @@ package org.webaccel.models.internal.repository;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,6 +15,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
+import org.webaccel.models.internal.demo.DemoModelWriter;
+import org.webaccel.models.internal.descriptor.DescriptorFormat;
+import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
 
 /**
  * The model repository: a folder laid out as {@code <path>/<name>/<version>/{model.onnx, descriptor.json}}.
@@ -92,6 +99,54 @@ public final class FolderModelRepository implements ModelRepository {
         return catalog.find(model.name(), model.version()).map(StoredModel::modelFile)
                 .orElseThrow(() -> new IllegalArgumentException(
                         "model '" + model.id() + "' is not in the model repository " + root));
+    }
+
+    /**
+     * Writes the model into a hidden folder beside its place and renames that into place, so a scan never
+     * sees half a model; then rescans.
+     */
+    @Override
+    public synchronized ModelDescriptor add(ModelDescriptor descriptor, byte[] onnx) throws IOException {
+        DescriptorFormat format = new DescriptorFormat();
+        byte[] json = format.write(descriptor);
+        try {
+            // the same checks a descriptor file gets when it is read
+            format.parse(descriptor.id(), json);
+        } catch (InvalidDescriptorException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (onnx == null || onnx.length == 0) {
+            throw new IllegalArgumentException("model '" + descriptor.id() + "': the ONNX file is empty");
+        }
+        if (catalog.find(descriptor.name(), descriptor.version()).isPresent()) {
+            throw new IllegalArgumentException("model '" + descriptor.id() + "' already exists in " + root);
+        }
+        Path target = root.resolve(descriptor.name()).resolve(descriptor.version());
+        if (Files.exists(target)) {
+            throw new IllegalArgumentException("model folder " + target + " already exists (the last scan skipped it: "
+                    + "see the log); remove it or choose another name");
+        }
+        Files.createDirectories(target.getParent());
+        Path staging = Files.createTempDirectory(target.getParent(), ".adding-" + descriptor.version() + "-");
+        try {
+            Files.write(staging.resolve(DemoModelWriter.MODEL_FILE), onnx);
+            Files.write(staging.resolve(DemoModelWriter.DESCRIPTOR_FILE), json);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException("model folder " + target + " already exists", e);
+        } finally {
+            if (Files.exists(staging)) {
+                try (var walk = Files.walk(staging)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+        refresh();
+        return catalog.find(descriptor.name(), descriptor.version()).map(StoredModel::descriptor)
+                .orElseThrow(() -> new IOException("model '" + descriptor.id() + "' was written to " + target
+                        + " but the rescan skipped it: " + skipped()));
     }
 
     /** Scans the folder again, so models added or fixed since activation appear. */

@@ -1,0 +1,26 @@
+package org.webaccel.api.quantization;
+
+import java.util.List;
+import org.webaccel.api.model.ModelDescriptor;
+
+/**
+ * A quantized variant, now in the model repository.
+ *
+ * @param source the float model
+ * @param variant the new model
+ * @param sourceBytes the float model's file size
+ * @param variantBytes the variant's file size
+ * @param layers every quantized weight
+ * @param calibrationCosine the lowest cosine similarity of any output to the float model's on the
+ *        calibration inputs (ONNX Runtime on the CPU)
+ * @param calibrationMaxAbsError the largest absolute difference of any output value there
+ * @param budget the budget of a mixed plan, or null for a uniform one
+ */
+public record QuantizedModel(ModelDescriptor source, ModelDescriptor variant, long sourceBytes, long variantBytes,
+        List<LayerQuantization> layers, double calibrationCosine, double calibrationMaxAbsError, Budget budget) {
+
+    /** Copies the layer list. */
+    public QuantizedModel {
+        layers = List.copyOf(layers);
+    }
+}

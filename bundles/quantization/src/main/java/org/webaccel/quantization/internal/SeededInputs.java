@@ -1,0 +1,70 @@
+package org.webaccel.quantization.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.webaccel.api.model.Dim;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.TensorSpec;
+import org.webaccel.api.tensor.DType;
+import org.webaccel.api.tensor.Tensor;
+
+/**
+ * A fixed set of inputs for a model, from its signature and a seed: the same seed gives the same
+ * tensors on every machine. Sizes come from the descriptor's example dimensions with batch 1; floats are
+ * uniform in [-1, 1), integers uniform in the input's value range, and a {0, 1} input (an attention
+ * mask) keeps a prefix of ones whose length varies, so padding is exercised too.
+ */
+final class SeededInputs {
+    private SeededInputs() {
+    }
+
+    static List<Map<String, Tensor>> generate(ModelDescriptor model, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Map<String, Tensor>> all = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            Map<String, Tensor> inputs = new LinkedHashMap<>();
+            for (TensorSpec spec : model.inputs()) {
+                long[] shape = new long[spec.shape().size()];
+                for (int i = 0; i < shape.length; i++) {
+                    Dim d = spec.shape().get(i);
+                    shape[i] = !d.isSymbolic() ? d.size()
+                            : d.symbol().equals("batch") ? 1 : model.exampleDims().getOrDefault(d.symbol(), 1L);
+                }
+                inputs.put(spec.name(), tensor(spec, shape, random, k));
+            }
+            all.add(inputs);
+        }
+        return all;
+    }
+
+    private static Tensor tensor(TensorSpec spec, long[] shape, SplittableRandom random, int index) {
+        int n = (int) Tensor.elementCount(shape);
+        long last = shape.length == 0 ? 1 : shape[shape.length - 1];
+        ByteBuffer b = ByteBuffer.allocate(n * spec.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        long[] range = spec.valueRange() == null ? new long[] {0, 9} : spec.valueRange();
+        boolean mask = range[0] == 0 && range[1] == 1;
+        for (int i = 0; i < n; i++) {
+            long value = mask ? (i % last < last - (index % 4) ? 1 : 0)
+                    : range[0] + random.nextLong(range[1] - range[0] + 1);
+            switch (spec.dtype()) {
+                case FLOAT32 -> b.putFloat((float) (random.nextDouble() * 2 - 1));
+                case INT64 -> b.putLong(value);
+                case INT32 -> b.putInt((int) value);
+                default -> throw new IllegalArgumentException("input '" + spec.name() + "' is " + spec.dtype()
+                        + "; seeded inputs are made for float32, int64 and int32 only");
+            }
+        }
+        return Tensor.wrap(spec.dtype(), shape, b.array());
+    }
+
+    /** @return whether {@link #generate} can make inputs for every input of the model */
+    static boolean supports(ModelDescriptor model) {
+        return model.inputs().stream().allMatch(s -> s.dtype() == DType.FLOAT32 || s.dtype() == DType.INT64
+                || s.dtype() == DType.INT32);
+    }
+}

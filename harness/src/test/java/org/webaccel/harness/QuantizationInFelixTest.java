@@ -1,0 +1,218 @@
+package org.webaccel.harness;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.ResourcePool;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.quantization.Budget;
+import org.webaccel.api.quantization.LayerQuantization;
+import org.webaccel.api.quantization.MixedPrecision;
+import org.webaccel.api.quantization.QuantizationSpec;
+import org.webaccel.api.quantization.QuantizedModel;
+import org.webaccel.api.quantization.Quantizer;
+import org.webaccel.api.quantization.VariantEvaluator;
+import org.webaccel.api.quantization.VariantMeasurement;
+import org.webaccel.api.tensor.Tensor;
+
+/**
+ * The quantization bundle in Felix with the distribution's bundles and real headless Chromium: every demo
+ * model at 2, 3, 4 and 8 bits runs in the browser, is smaller than the float model and stays within an
+ * accuracy bound of it; the browser computes each variant as ONNX Runtime Java does; mixed plans respect
+ * their budgets; pool:quantize refuses bad arguments and creates nothing.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class QuantizationInFelixTest {
+    private static final List<String> DEMO = List.of("text-encoder", "image-classifier", "audio-encoder");
+    private static final int[] BITS = {2, 3, 4, 8};
+
+    @Inject
+    private Quantizer quantizer;
+
+    @Inject
+    private VariantEvaluator evaluator;
+
+    @Inject
+    private ModelRepository repository;
+
+    @Inject
+    private ResourcePool pool;
+
+    @Inject
+    private CommandProcessor commands;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
+    }
+
+    /** The lowest cosine similarity to the float model each width must keep (symmetric, group 32). */
+    private static double cosineBound(int bits) {
+        return switch (bits) {
+            case 2 -> 0.7;
+            case 3 -> 0.93;
+            case 4 -> 0.98;
+            default -> 0.9995;
+        };
+    }
+
+    private static String row(VariantMeasurement m, String bits, long fp32Bytes) {
+        return String.format(Locale.ROOT, "| %s | %s | %,d | %.0f %% | %s | %.2f | %.4f | %.5f |", m.model(), bits,
+                m.bytes(), 100.0 * m.bytes() / fp32Bytes,
+                Double.isNaN(m.loadMs()) ? "-" : String.format(Locale.ROOT, "%.1f", m.loadMs()), m.latencyMs(),
+                m.maxAbsError(), m.minCosine());
+    }
+
+    @Test
+    public void everyDemoModelAtEveryWidthRunsInChromiumSmallerAndClose() throws Exception {
+        PoolServices.awaitWorkers(pool, 1, 120);
+        List<String> table = new ArrayList<>();
+        try (NativeReference ref = new NativeReference()) {
+            for (String model : DEMO) {
+                List<String> variants = new ArrayList<>();
+                for (int bits : BITS) {
+                    QuantizedModel q = quantizer.quantize(model, new QuantizationSpec(bits, 32, true), null);
+                    assertEquals(model + "-q" + bits + "g32s:1", q.variant().id());
+                    assertTrue(q.variant().id() + " is not smaller", q.variantBytes() < q.sourceBytes());
+                    variants.add(q.variant().id());
+                }
+                // measured first, so that no page holds a variant's session yet
+                List<VariantMeasurement> ms = evaluator.evaluate(model, variants, ExecutionProvider.WASM, 8, 42);
+                for (String v : variants) {
+                    // the browser computes the variant as the native runtime does
+                    ModelDescriptor d = repository.find(v.substring(0, v.indexOf(':')), null).orElseThrow();
+                    Map<String, Tensor> in = TestInputs.random(d, 11, 1);
+                    InferenceResult r = pool.infer(d.id(), in, InferenceOptions.defaults())
+                            .toCompletableFuture().get(180, TimeUnit.SECONDS);
+                    ref.assertMatches(repository.modelFile(d), in, r, 2e-3);
+                }
+                long fp32 = ms.get(0).bytes();
+                table.add(row(ms.get(0), "fp32", fp32));
+                for (int i = 0; i < BITS.length; i++) {
+                    VariantMeasurement m = ms.get(i + 1);
+                    table.add(row(m, String.valueOf(BITS[i]), fp32));
+                    assertTrue(m.model() + " takes " + m.bytes() + " bytes, the float model " + fp32, m.bytes() < fp32);
+                    assertTrue(m.model() + " min cosine " + m.minCosine() + " < " + cosineBound(BITS[i]),
+                            m.minCosine() >= cosineBound(BITS[i]));
+                    assertEquals("chromium", m.backend());
+                    assertTrue(m.model() + " measured " + m.runs() + " runs", m.runs() >= 7);
+                }
+                // the error grows as the widths narrow
+                assertTrue(ms.get(1).minCosine() < ms.get(4).minCosine());
+            }
+        }
+        System.out.println("wasm, Chromium, 8 inputs (seed 42), group 32, symmetric\n"
+                + "| model | bits | bytes | of fp32 | load ms | latency ms | max abs err | min cosine |\n"
+                + "|---|---|---|---|---|---|---|---|\n" + String.join("\n", table));
+    }
+
+    @Test
+    public void variantsRunOnWebGpu() throws Exception {
+        PoolServices.awaitWorkers(pool, 1, 120);
+        List<String> table = new ArrayList<>();
+        for (String model : List.of("image-classifier", "audio-encoder")) {
+            List<String> variants = new ArrayList<>();
+            for (int bits : BITS) {
+                variants.add(quantizer.quantize(model, new QuantizationSpec(bits, 64, false), model + "-gpu" + bits)
+                        .variant().id());
+            }
+            List<VariantMeasurement> ms = evaluator.evaluate(model, variants, ExecutionProvider.WEBGPU, 2, 42);
+            table.add(row(ms.get(0), "fp32", ms.get(0).bytes()));
+            for (int i = 0; i < BITS.length; i++) {
+                VariantMeasurement m = ms.get(i + 1);
+                table.add(row(m, String.valueOf(BITS[i]), ms.get(0).bytes()));
+                assertEquals(ExecutionProvider.WEBGPU, m.executionProvider());
+                assertTrue(m.model() + " on webgpu: min cosine " + m.minCosine(), m.minCosine() >= cosineBound(BITS[i]));
+            }
+        }
+        System.out.println("webgpu (SwiftShader), Chromium, 2 inputs (seed 42), group 64, asymmetric\n"
+                + String.join("\n", table));
+    }
+
+    @Test
+    public void mixedPlansRespectTheirBudgets() throws Exception {
+        PoolServices.awaitWorkers(pool, 1, 120);
+        ModelDescriptor text = repository.find("text-encoder", null).orElseThrow();
+        long fp32 = Files.size(repository.modelFile(text));
+        QuantizedModel bySize = quantizer.quantizeMixed("text-encoder",
+                new MixedPrecision(List.of(2, 3, 4, 8), 32, true, Budget.parse("size=16%")), null);
+        assertTrue(bySize.variantBytes() + " > 16 % of " + fp32, bySize.variantBytes() <= 0.16 * fp32);
+        assertEquals(bySize.variantBytes(), Files.size(repository.modelFile(bySize.variant())));
+        assertTrue(bySize.layers().stream().map(LayerQuantization::bits).distinct().count() > 1);
+
+        QuantizedModel byAccuracy = quantizer.quantizeMixed("audio-encoder",
+                new MixedPrecision(List.of(2, 3, 4, 8), 32, true, Budget.parse("cosine=0.995")), null);
+        assertTrue("calibration cosine " + byAccuracy.calibrationCosine(), byAccuracy.calibrationCosine() >= 0.995);
+
+        List<VariantMeasurement> text8 = evaluator.evaluate("text-encoder", List.of(bySize.variant().id()),
+                ExecutionProvider.WASM, 8, 42);
+        List<VariantMeasurement> audio = evaluator.evaluate("audio-encoder", List.of(byAccuracy.variant().id()),
+                ExecutionProvider.WASM, 8, 42);
+        // other inputs than the calibration's: the floor holds within a small margin
+        assertTrue("browser cosine " + audio.get(1).minCosine(), audio.get(1).minCosine() >= 0.99);
+        assertTrue(audio.get(1).bytes() < audio.get(0).bytes() / 3);
+        System.out.println("mixed: " + row(text8.get(1), "mixed", text8.get(0).bytes()) + "\n       "
+                + row(audio.get(1), "mixed", audio.get(0).bytes()));
+    }
+
+    @Test
+    public void theCommandRefusesBadArgumentsAndCreatesNothing() throws Exception {
+        PoolServices.awaitWorkers(pool, 1, 120);
+        int before = repository.list().size();
+        for (String[] bad : new String[][] {
+                {"pool:quantize image-classifier --bits 5", "--bits must be one of [2, 3, 4, 8]; got 5"},
+                {"pool:quantize image-classifier --bits 4 --group 48", "--group must be one of [32, 64, 128]; got 48"},
+                {"pool:quantize image-classifier --bits 4 --symmetric --asymmetric", "give --symmetric or --asymmetric, not both"},
+                {"pool:quantize image-classifier --mixed", "--mixed needs --budget size=PERCENT%, size=BYTES or cosine=MIN"},
+                {"pool:quantize nope --bits 4", "unknown model 'nope'"},
+                {"pool:quantize image-classifier --mixed --budget size=100", "no plan fits size <= 100 bytes"}}) {
+            try {
+                execute(bad[0]);
+                fail(bad[0] + " succeeded");
+            } catch (Exception e) {
+                assertTrue(bad[0] + ": " + e.getMessage(), String.valueOf(e.getMessage()).startsWith(bad[1]));
+            }
+        }
+        assertEquals(before, repository.list().size());
+        String out = execute("pool:quantize image-classifier --bits 3 --group 64 --asymmetric --inputs 2");
+        assertTrue(out, out.contains("created image-classifier-q3g64a:1 from image-classifier:1"));
+        assertTrue(out, out.lines().anyMatch(l -> l.matches("image-classifier-q3g64a:1 +3 +\\d+ .*")));
+        assertEquals(before + 1, repository.list().size());
+        System.out.println(out);
+    }
+
+    private String execute(String line) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (CommandSession s = commands.createSession(new ByteArrayInputStream(new byte[0]), out, out)) {
+            Object result = s.execute(line);
+            return (result == null ? "" : result.toString()) + bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
