@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceException;
+import org.webaccel.api.health.FailureClass;
 import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.ResourcePool;
@@ -113,10 +114,11 @@ public final class PoolVariantEvaluator implements VariantEvaluator {
                     f.get(TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof InferenceException ie ? ie
-                            : new InferenceException("warming the pages with '" + other.id() + "' failed: " + e.getCause());
+                            : new InferenceException("warming the pages with '" + other.id() + "' failed: " + e.getCause(),
+                                    FailureClass.MODEL_ERROR, e.getCause());
                 } catch (TimeoutException e) {
                     throw new InferenceException("warming the pages with '" + other.id() + "' took over "
-                            + (TIMEOUT.toSeconds() + 30) + " s");
+                            + (TIMEOUT.toSeconds() + 30) + " s", FailureClass.HANG);
                 }
             }
         }
@@ -167,10 +169,11 @@ public final class PoolVariantEvaluator implements VariantEvaluator {
             if (e.getCause() instanceof InferenceException ie) {
                 throw ie;
             }
-            throw new InferenceException("model '" + d.id() + "' failed: " + e.getCause());
+            throw new InferenceException("model '" + d.id() + "' failed: " + e.getCause(), FailureClass.MODEL_ERROR,
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new InferenceException("no answer from the pool for '" + d.id() + "' within "
-                    + (TIMEOUT.toSeconds() + 30) + " s");
+                    + (TIMEOUT.toSeconds() + 30) + " s", FailureClass.HANG);
         }
     }
 
