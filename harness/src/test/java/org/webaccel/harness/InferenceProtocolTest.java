@@ -318,7 +318,7 @@ public class InferenceProtocolTest {
         request.remove("outputs");
         request.putObject("parameters").put("execution_provider", "cuda");
         assertBadRequest(path, Body.json(request), "unknown execution provider 'cuda'; expected one of "
-                + "[wasm, webgpu, webnn]");
+                + "[wasm, webgpu, webnn, auto]");
         request.putObject("parameters").put("sequence_id", 3);
         assertBadRequest(path, Body.json(request), "unsupported parameter 'sequence_id'; supported parameters: ");
         Body binary = ProtocolClient.inferRequest(pixels, true, null, null);

@@ -56,4 +56,10 @@ public interface ResourcePool {
      * @throws IllegalArgumentException naming the backends that exist, when there is no such backend
      */
     void resume(String backend);
+
+    /** @return how loaded the pool is now: running, queued, recently rejected, capacity, CPU and memory */
+    Pressure pressure();
+
+    /** @return the adaptive scaling controller's bounds, targets and recent decisions */
+    Scaling scaling();
 }

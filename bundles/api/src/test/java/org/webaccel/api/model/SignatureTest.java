@@ -43,7 +43,7 @@ public class SignatureTest {
             ExecutionProvider.of("cuda");
             fail();
         } catch (IllegalArgumentException e) {
-            assertEquals("unknown execution provider 'cuda'; expected one of [wasm, webgpu, webnn]", e.getMessage());
+            assertEquals("unknown execution provider 'cuda'; expected one of [wasm, webgpu, webnn, auto]", e.getMessage());
         }
     }
 }

@@ -64,7 +64,7 @@ public class InferParametersTest {
 
     @Test
     public void refusesWhatItCannotHonour() {
-        assertEquals("unknown execution provider 'cuda'; expected one of [wasm, webgpu, webnn]",
+        assertEquals("unknown execution provider 'cuda'; expected one of [wasm, webgpu, webnn, auto]",
                 refused("{\"execution_provider\": \"cuda\"}"));
         assertEquals("parameter timeout must be an integer >= 0, got -1", refused("{\"timeout\": -1}"));
         assertEquals("parameter priority must be an integer >= 0, got 1.5", refused("{\"priority\": 1.5}"));

@@ -37,6 +37,8 @@ final class BackendRuntime implements BrowserEvents {
     private volatile boolean probed;
     private volatile boolean draining;
     private volatile boolean stopped;
+    /** The workers the scaling controller aims at; never below the minimum, never above the maximum. */
+    private volatile int target;
 
     BackendRuntime(BrowserBackend backend, String name, WorkerPool pool) {
         this.backend = backend;
@@ -113,9 +115,41 @@ final class BackendRuntime implements BrowserEvents {
             for (Worker w : h.workers) {
                 if (surplus > 0 && pool.reapIfIdle(w, now - lifecycle.idleTimeoutNanos())) {
                     surplus--;
+                    if (target > lifecycle.minWorkers()) {
+                        target--;
+                        pool.decision("scaled " + name + " down to " + target + " workers: " + w.id + " was idle "
+                                + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(lifecycle.idleTimeoutNanos())
+                                + " s");
+                    }
                 }
             }
         }
+    }
+
+    /** @return the worker count the scaling controller aims at */
+    int target(Lifecycle lifecycle) {
+        return Math.min(Math.max(target, lifecycle.minWorkers()), Math.max(lifecycle.minWorkers(),
+                lifecycle.maxWorkers()));
+    }
+
+    /**
+     * Raises the target by one worker when the backend is in service and below its maximum.
+     *
+     * @return the new target, or -1 when it could not grow
+     */
+    int scaleUp(Lifecycle lifecycle) {
+        int t = target(lifecycle);
+        if (isClosedForWork() || !probed || !description.available() || t >= lifecycle.maxWorkers()) {
+            return -1;
+        }
+        target = t + 1;
+        pool.maintainSoon(this);
+        return t + 1;
+    }
+
+    /** @return the local browsers' resident memory, summed (unknown ones count 0) */
+    long residentBytes() {
+        return hosts.stream().mapToLong(h -> Math.max(0, h.residentBytes)).sum();
     }
 
     /** Workers that count towards the minimum: not draining, in a browser that is not being recycled. */
@@ -131,7 +165,7 @@ final class BackendRuntime implements BrowserEvents {
 
     /** Opens pages in browsers with room, then launches a browser if the minimum is still not met. */
     private void ensureCapacity(Lifecycle lifecycle) {
-        int missing = lifecycle.minWorkers() - liveWorkers();
+        int missing = target(lifecycle) - liveWorkers();
         for (BrowserHost h : hosts) {
             while (missing > 0 && h.acceptsPages() && h.workers.size() < lifecycle.maxPagesPerBrowser()) {
                 pool.openWorker(h);
@@ -248,15 +282,21 @@ final class BackendRuntime implements BrowserEvents {
         hosts.forEach(h -> closeHost(h, reason));
     }
 
-    /** Feeds the resident memory of each local browser to the health monitor, once per worker it hosts. */
-    void reportMemory(HealthMonitor monitor) {
+    /**
+     * Reads the resident memory of each local browser, for placement and scaling, and feeds it to the health
+     * monitor (when there is one) once per worker the browser hosts.
+     */
+    void readMemory(HealthMonitor monitor) {
         for (BrowserHost h : hosts) {
             var pid = h.browser.pid();
             if (pid.isEmpty() || h.closed) {
                 continue;
             }
-            ProcessMemory.residentBytes(pid.getAsLong())
-                    .ifPresent(rss -> h.workers.forEach(w -> monitor.recordMemory(w.id, name, rss)));
+            var rss = ProcessMemory.residentBytes(pid.getAsLong());
+            h.residentBytes = rss.orElse(-1);
+            if (monitor != null && rss.isPresent()) {
+                h.workers.forEach(w -> monitor.recordMemory(w.id, name, rss.getAsLong()));
+            }
         }
     }
 

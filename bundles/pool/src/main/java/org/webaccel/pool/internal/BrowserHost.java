@@ -15,6 +15,8 @@ final class BrowserHost {
     volatile boolean closed;
     /** Set once: the browser takes no new pages and closes when its workers are gone. */
     volatile String recycling;
+    /** The browser's resident memory at the last lifecycle step, or -1 when unknown. */
+    volatile long residentBytes = -1;
     /** Only the maintenance step, under the runtime's lock, reads and writes this. */
     boolean recyclingLogged;
 

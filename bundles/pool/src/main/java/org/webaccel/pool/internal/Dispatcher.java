@@ -7,6 +7,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
@@ -32,8 +34,15 @@ import org.webaccel.api.PoolStatus;
 import org.webaccel.api.RejectedException;
 import org.webaccel.api.Timings;
 import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.tensor.Tensor;
 import org.webaccel.api.health.FailureClass;
+import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.HealthMonitor;
+import org.webaccel.api.health.HealthScore;
+import org.webaccel.api.scheduling.Candidate;
+import org.webaccel.api.scheduling.PlacementPolicy;
+import org.webaccel.api.scheduling.PlacementRequest;
+import org.webaccel.api.scheduling.Score;
 import org.webaccel.bridge.ChannelClosedException;
 import org.webaccel.bridge.PageException;
 import org.webaccel.bridge.PageResult;
@@ -67,6 +76,8 @@ final class Dispatcher {
     private final LinkedList<Request> queue = new LinkedList<>();
     private final List<Worker> workers = new ArrayList<>();
     private final Set<Request> live = ConcurrentHashMap.newKeySet();
+    /** Guarded by the lock: models whose batch is waiting to fill, with a dispatch timer armed. */
+    private final Set<String> batchTimers = new HashSet<>();
     private volatile int capacity;
     private volatile int maxAttempts;
     private volatile long hangGraceNanos;
@@ -76,9 +87,15 @@ final class Dispatcher {
     private final Predicate<Worker> retire;
     private final BiConsumer<Worker, String> restartBrowser;
     private volatile Supplier<HealthMonitor> health = () -> null;
+    private volatile Supplier<PlacementPolicy> policy = () -> null;
+    private volatile ModelSettings settings = ModelSettings.NONE;
+    /** Guarded by the lock: requests running now, by model name. */
+    private final Map<String, Integer> running = new HashMap<>();
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+    private final java.util.ArrayDeque<Long> recentRejections = new java.util.ArrayDeque<>();
     private final AtomicLong retried = new AtomicLong();
     private final Map<FailureClass, AtomicLong> failed = new EnumMap<>(FailureClass.class);
     private boolean stopping;
@@ -111,9 +128,54 @@ final class Dispatcher {
         this.health = monitor;
     }
 
+    /** Where placement asks which worker and provider serve a request best, when a policy is installed. */
+    void policy(Supplier<PlacementPolicy> p) {
+        this.policy = p;
+    }
+
+    /** Takes new per-model limits and weights; they apply from the next dispatch. */
+    void settings(ModelSettings s) {
+        this.settings = s;
+    }
+
     /** Counts a request refused before it was accepted. */
     void countRejected() {
+        rejected();
+    }
+
+    private void rejected() {
         rejected.incrementAndGet();
+        long now = System.nanoTime();
+        synchronized (recentRejections) {
+            recentRejections.addLast(now);
+            trimRejections(now);
+        }
+    }
+
+    private void trimRejections(long now) {
+        while (!recentRejections.isEmpty() && (now - recentRejections.peekFirst() > MINUTE
+                || recentRejections.size() > 100_000)) {
+            recentRejections.removeFirst();
+        }
+    }
+
+    /** @return requests refused at submission in the last 60 seconds */
+    long rejectedLastMinute() {
+        synchronized (recentRejections) {
+            trimRejections(System.nanoTime());
+            return recentRejections.size();
+        }
+    }
+
+    /** @return how long the oldest queued request has waited, in nanoseconds; 0 when none waits */
+    long oldestQueuedNanos(long now) {
+        synchronized (lock) {
+            long oldest = 0;
+            for (Request r : queue) {
+                oldest = Math.max(oldest, now - r.submittedNanos);
+            }
+            return oldest;
+        }
     }
 
     /**
@@ -126,13 +188,22 @@ final class Dispatcher {
         CompletableFuture<InferenceResult> first = new CompletableFuture<>();
         synchronized (lock) {
             if (stopping) {
-                rejected.incrementAndGet();
+                rejected();
                 throw new RejectedException("the pool is stopping");
             }
             if (queue.size() >= capacity) {
-                rejected.incrementAndGet();
+                rejected();
                 throw new RejectedException("queue full: " + queue.size() + " requests are waiting (capacity "
                         + capacity + "); retry later");
+            }
+            int limit = settings.queueLimit(r.model.name());
+            if (limit != Integer.MAX_VALUE) {
+                long waiting = queue.stream().filter(q -> q.model.name().equals(r.model.name())).count();
+                if (waiting >= limit) {
+                    rejected();
+                    throw new RejectedException("queue full for model " + r.model.name() + ": " + waiting
+                            + " of its requests are waiting (limit " + limit + "); retry later");
+                }
             }
             submitted.incrementAndGet();
             live.add(r);
@@ -178,6 +249,10 @@ final class Dispatcher {
                 return attempt;
             }
             r.attempt = attempt;
+            if (r.requested == ExecutionProvider.AUTO && !r.fellBack) {
+                // Placement chooses again: the provider it chose may be what failed.
+                r.ep = ExecutionProvider.AUTO;
+            }
             enqueue(r, true);
         }
         dispatch();
@@ -314,6 +389,9 @@ final class Dispatcher {
             orphan = w.current;
             attempt = orphan == null ? null : orphan.attempt;
             w.current = null;
+            if (orphan != null) {
+                runEnded(orphan);
+            }
         }
         if (orphan != null) {
             report(w, orphan, c, null);
@@ -329,7 +407,7 @@ final class Dispatcher {
         boolean queued;
         CompletableFuture<InferenceResult> attempt;
         synchronized (lock) {
-            if (r.isDone()) {
+            if (r.isDone() || r.members != null && r.attempt.isDone()) {
                 return;
             }
             queued = queue.remove(r);
@@ -337,6 +415,14 @@ final class Dispatcher {
                 running = workers.stream().filter(w -> w.current == r).findFirst().orElse(null);
             }
             attempt = r.attempt;
+            if (!queued && running == null && r.batch != null) {
+                Worker host = workers.stream().filter(w -> w.current == r.batch).findFirst().orElse(null);
+                attempt.completeExceptionally(new AttemptFailed(new DeadlineExceededException("request " + r.id
+                        + " for " + r.model.id() + " was still running in a batch on worker "
+                        + (host == null ? "?" : host.id) + " at its deadline of " + r.options.timeout().toMillis()
+                        + " ms", FailureClass.HANG), false));
+                return;
+            }
         }
         long now = System.nanoTime();
         if (queued) {
@@ -370,7 +456,12 @@ final class Dispatcher {
         }
     }
 
-    /** Matches queued requests with free workers, then starts the matches outside the lock. */
+    /**
+     * Matches queued requests with free workers, then starts the matches outside the lock. Requests are taken
+     * by priority; among requests of the same priority, the model with the fewest running requests per unit
+     * of weight goes first, so that a burst of one model cannot starve the others; a model at its concurrency
+     * limit waits.
+     */
     void dispatch() {
         List<Runnable> starts = new ArrayList<>();
         List<Runnable> unsupported = new ArrayList<>();
@@ -379,19 +470,6 @@ final class Dispatcher {
                 Request r = it.next();
                 if (r.isDone() || r.attempt.isDone()) {
                     it.remove();
-                    continue;
-                }
-                Worker w = pick(r);
-                if (w != null) {
-                    it.remove();
-                    w.state = Worker.State.BUSY;
-                    w.current = r;
-                    r.attempts++;
-                    if (r.startedNanos == 0) {
-                        r.startedNanos = System.nanoTime();
-                    }
-                    CompletableFuture<InferenceResult> attempt = r.attempt;
-                    starts.add(() -> run(r, w, attempt));
                 } else if (!anyCouldServe(r)) {
                     it.remove();
                     CompletableFuture<InferenceResult> attempt = r.attempt;
@@ -401,9 +479,202 @@ final class Dispatcher {
                             r.attempts, null), false));
                 }
             }
+            Set<String> blocked = new HashSet<>();
+            while (workers.stream().anyMatch(w -> w.state == Worker.State.IDLE && !w.draining)) {
+                Request r = nextFair(blocked);
+                if (r == null) {
+                    break;
+                }
+                List<Request> members = batchFor(r);
+                if (members == null) {
+                    blocked.add(blockKey(r));
+                    continue;
+                }
+                Worker w = pick(r);
+                if (w == null) {
+                    blocked.add(blockKey(r));
+                    continue;
+                }
+                queue.removeAll(members);
+                Request run = members.size() == 1 ? r : join(members, r.ep);
+                w.state = Worker.State.BUSY;
+                w.current = run;
+                run.attempts++;
+                run.running = true;
+                running.merge(run.model.name(), 1, Integer::sum);
+                if (run.startedNanos == 0) {
+                    run.startedNanos = System.nanoTime();
+                }
+                CompletableFuture<InferenceResult> attempt = run.attempt;
+                starts.add(() -> run(run, w, attempt));
+            }
         }
         starts.forEach(Runnable::run);
         unsupported.forEach(Runnable::run);
+    }
+
+    /**
+     * The requests to run together with {@code r}: queued requests of the same model and provider whose inputs
+     * join with its own, up to the model's largest batch. Null when the batch is below its preferred size and
+     * its oldest request may still wait for more (a timer dispatches again when that wait ends).
+     */
+    private List<Request> batchFor(Request r) {
+        ModelSettings s = settings;
+        String model = r.model.name();
+        int max = s.batchMax(model);
+        if (max <= 1 || !r.avoidBackends.isEmpty() || !Batches.batchable(r.model)) {
+            return List.of(r);
+        }
+        List<Request> members = new ArrayList<>(List.of(r));
+        long size = Batches.size(r.inputs);
+        long now = System.nanoTime();
+        long oldest = now - r.submittedNanos;
+        for (Request q : queue) {
+            if (size >= max) {
+                break;
+            }
+            if (q != r && q.model.id().equals(r.model.id()) && q.ep == r.ep && q.avoidBackends.isEmpty()
+                    && !q.isDone() && !q.attempt.isDone() && Batches.compatible(r.inputs, q.inputs)
+                    && size + Batches.size(q.inputs) <= max) {
+                members.add(q);
+                size += Batches.size(q.inputs);
+                oldest = Math.max(oldest, now - q.submittedNanos);
+            }
+        }
+        long wait = s.batchDelayNanos(model) - oldest;
+        if (size < s.batchPreferred(model) && wait > 0) {
+            if (batchTimers.add(r.model.id())) {
+                timers.schedule(() -> {
+                    synchronized (lock) {
+                        batchTimers.remove(r.model.id());
+                    }
+                    dispatch();
+                }, wait, TimeUnit.NANOSECONDS);
+            }
+            return null;
+        }
+        return members;
+    }
+
+    /**
+     * Joins requests into one run on the provider placement chose. Its result is split back into the members'
+     * attempts; its failure fails each member's attempt with the same class, each retried on its own terms.
+     */
+    private Request join(List<Request> members, ExecutionProvider ep) {
+        long now = System.nanoTime();
+        long deadline = members.stream().mapToLong(m -> m.deadlineNanos).min().orElseThrow();
+        List<Map<String, Tensor>> inputs = new ArrayList<>();
+        members.forEach(m -> inputs.add(m.inputs));
+        Request lead = members.get(0);
+        Request b = new Request(-lead.id, lead.model, Batches.join(inputs),
+                lead.options.withTimeout(Duration.ofNanos(Math.max(1, deadline - now))), now);
+        b.ep = ep;
+        b.members = List.copyOf(members);
+        List<CompletableFuture<InferenceResult>> attempts = new ArrayList<>();
+        for (Request m : members) {
+            m.ep = ep;
+            m.batch = b;
+            m.attempts++;
+            if (m.startedNanos == 0) {
+                m.startedNanos = now;
+            }
+            attempts.add(m.attempt);
+        }
+        b.memberAttempts = attempts;
+        b.attempt = new CompletableFuture<>();
+        b.attempt.whenComplete((result, error) -> fanOut(b, result, error));
+        timers.schedule(() -> expire(b), Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+        LOG.log(Level.DEBUG, "joined " + members.size() + " requests of " + lead.model.id() + " into a batch of "
+                + Batches.size(b.inputs));
+        return b;
+    }
+
+    /** Hands a joined run's outcome to its members. */
+    private void fanOut(Request b, InferenceResult result, Throwable error) {
+        long now = System.nanoTime();
+        if (result != null) {
+            List<Map<String, Tensor>> parts;
+            try {
+                parts = Batches.split(result.outputs(), b.members.stream().map(m -> Batches.size(m.inputs)).toList());
+            } catch (IllegalStateException e) {
+                fanOut(b, null, new AttemptFailed(new InferenceFailedException("model " + b.model.id()
+                        + " cannot be batched: " + e.getMessage(), FailureClass.MODEL_ERROR, 1, e), false));
+                return;
+            }
+            Timings t = result.timings();
+            for (int i = 0; i < b.members.size(); i++) {
+                Request m = b.members.get(i);
+                synchronized (lock) {
+                    m.batch = null;
+                }
+                Timings own = new Timings((b.startedNanos - m.submittedNanos) / 1e6, t.loadMs(), t.transferMs(),
+                        t.computeMs(), m.msSinceSubmit(now));
+                b.memberAttempts.get(i).complete(new InferenceResult(m.model.id(), parts.get(i), own, result.worker(),
+                        result.backend(), result.executionProvider()));
+            }
+            return;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        InferenceException e = cause instanceof AttemptFailed f ? f.error
+                : new InferenceFailedException(String.valueOf(cause), FailureClass.MODEL_ERROR, 1, cause);
+        boolean batchRetry = cause instanceof AttemptFailed f && f.retry;
+        FailureClass c = e.failureClass();
+        for (int i = 0; i < b.members.size(); i++) {
+            Request m = b.members.get(i);
+            synchronized (lock) {
+                m.batch = null;
+                if (b.fellBack) {
+                    m.ep = ExecutionProvider.WASM;
+                    m.fellBack = true;
+                }
+                m.avoidBackends.addAll(b.avoidBackends);
+            }
+            // A batch that reached its deadline took only its earliest member's time: the others retry.
+            boolean retry = mayRetry(m, c) && (batchRetry || c == FailureClass.HANG);
+            failAttempt(b.memberAttempts.get(i), new InferenceFailedException("request " + m.id + " ran in a batch of "
+                    + b.members.size() + ": " + e.getMessage(), c, m.attempts, e), retry);
+        }
+    }
+
+    /** Requests that found no worker in this dispatch round are skipped by this key until the next one. */
+    private static String blockKey(Request r) {
+        return r.avoidBackends.isEmpty() ? r.model.id() + "@" + r.ep : "#" + r.id;
+    }
+
+    /**
+     * The next request to place: the highest priority waiting; within it, the model with the smallest share
+     * (running / weight), its oldest request first. Models at their concurrency limit and blocked keys are
+     * passed over.
+     */
+    private Request nextFair(Set<String> blocked) {
+        ModelSettings s = settings;
+        Request best = null;
+        double bestShare = Double.MAX_VALUE;
+        Set<String> seen = new HashSet<>();
+        for (Request r : queue) {
+            if (best != null && r.options.priority() < best.options.priority()) {
+                break;
+            }
+            String model = r.model.name();
+            int now = running.getOrDefault(model, 0);
+            if (blocked.contains(blockKey(r)) || now >= s.concurrency(model) || !seen.add(model + "@" + r.ep)) {
+                continue;
+            }
+            double share = now / s.weight(model);
+            if (best == null || share < bestShare) {
+                best = r;
+                bestShare = share;
+            }
+        }
+        return best;
+    }
+
+    /** A run of the request ended (result, error or lost worker): it no longer counts against its model. */
+    private void runEnded(Request r) {
+        if (r.running) {
+            r.running = false;
+            running.merge(r.model.name(), -1, Integer::sum);
+        }
     }
 
     /** Whether the worker may take this request, breakers aside. */
@@ -413,26 +684,77 @@ final class Dispatcher {
     }
 
     /**
-     * A free worker that can run the request, preferring one that holds its model already. A worker whose
-     * circuit breaker (or whose backend's) is open is never picked; the breaker is asked only about the
-     * worker about to be chosen, because asking uses up a half-open trial call.
+     * A free worker that can run the request. With a placement policy installed, the policy ranks every free
+     * worker with every provider it could run (or just the requested one) and the best eligible one is taken,
+     * setting the request's provider when the caller left it to the pool; without one, a worker that holds the
+     * model already is preferred, and the pool's choice of provider is wasm. A worker whose circuit breaker (or
+     * whose backend's) is open is never picked; the breaker is asked only about the worker about to be chosen,
+     * because asking uses up a half-open trial call.
      */
     private Worker pick(Request r) {
-        String key = Worker.sessionKey(r);
-        List<Worker> candidates = new ArrayList<>();
+        List<Worker> free = new ArrayList<>();
         for (Worker w : workers) {
             if (w.state == Worker.State.IDLE && fits(w, r) && w.channel.isOpen()) {
-                candidates.add(w);
+                free.add(w);
             }
         }
-        candidates.sort(java.util.Comparator.comparing(w -> !w.loaded.contains(key)));
+        if (free.isEmpty()) {
+            return null;
+        }
         HealthMonitor monitor = health.get();
-        for (Worker w : candidates) {
-            if (monitor == null || monitor.allows(w.id, w.host.backend.name())) {
+        PlacementPolicy p = policy.get();
+        if (p == null) {
+            ExecutionProvider ep = r.ep == ExecutionProvider.AUTO ? ExecutionProvider.WASM : r.ep;
+            String key = r.model.id() + "@" + ep.id();
+            free.sort(java.util.Comparator.comparing(w -> !w.loaded.contains(key)));
+            for (Worker w : free) {
+                if (monitor == null || monitor.allows(w.id, w.host.backend.name())) {
+                    r.ep = ep;
+                    return w;
+                }
+            }
+            return null;
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        Map<String, Worker> byId = new HashMap<>();
+        for (Worker w : free) {
+            byId.put(w.id, w);
+            for (ExecutionProvider ep : ExecutionProvider.values()) {
+                if (ep != ExecutionProvider.AUTO && (r.ep == ExecutionProvider.AUTO || r.ep == ep) && w.supports(ep)) {
+                    candidates.add(candidate(w, ep, r, monitor));
+                }
+            }
+        }
+        for (Score s : p.rank(new PlacementRequest(r.model, r.ep), candidates)) {
+            if (!s.eligible()) {
+                break;
+            }
+            Worker w = byId.get(s.candidate().workerId());
+            if (w != null && (monitor == null || monitor.allows(w.id, w.host.backend.name()))) {
+                r.ep = s.candidate().executionProvider();
                 return w;
             }
         }
         return null;
+    }
+
+    private static Candidate candidate(Worker w, ExecutionProvider ep, Request r, HealthMonitor monitor) {
+        BrowserHost h = w.host;
+        int busy = 0;
+        for (Worker sibling : h.workers) {
+            busy += sibling.state == Worker.State.BUSY ? 1 : 0;
+        }
+        boolean open = false;
+        double score = 100;
+        if (monitor != null) {
+            open = monitor.workerBreaker(w.id).map(b -> b.phase() == BreakerState.Phase.OPEN).orElse(false)
+                    || monitor.backendBreaker(h.backend.name()).map(b -> b.phase() == BreakerState.Phase.OPEN)
+                            .orElse(false);
+            score = monitor.workerHealth(w.id).map(HealthScore::score).orElse(100);
+        }
+        return new Candidate(w.id, h.backend.name(), h.backend.description().family(), ep,
+                w.loaded.contains(r.model.id() + "@" + ep.id()), busy, h.workers.size(), open, score,
+                h.residentBytes);
     }
 
     /**
@@ -478,6 +800,7 @@ final class Dispatcher {
             workerAlive = w.state == Worker.State.BUSY && w.current == r;
             if (workerAlive) {
                 w.current = null;
+                runEnded(r);
                 if (cause instanceof ChannelClosedException) {
                     // The page's socket is gone and its close listener will end the worker; were it idle until
                     // then, a retry could be placed on it again and use up every attempt on a dead page.
@@ -537,6 +860,7 @@ final class Dispatcher {
             synchronized (lock) {
                 if (ran != ExecutionProvider.WASM) {
                     r.ep = ExecutionProvider.WASM;
+                    r.fellBack = true;
                     LOG.log(Level.INFO, "request " + r.id + ": " + ran + " cannot run " + r.model.id()
                             + "; falling back to wasm");
                 } else {
@@ -585,7 +909,8 @@ final class Dispatcher {
         queued.forEach(r -> failAttempt(r.attempt, new InferenceFailedException("the pool stopped before request "
                 + r.id + " could run", FailureClass.SHUTDOWN, r.attempts, null), false));
         synchronized (lock) {
-            return workers.stream().map(w -> w.current).filter(java.util.Objects::nonNull).toList();
+            return workers.stream().map(w -> w.current).filter(java.util.Objects::nonNull)
+                    .flatMap(r -> r.members == null ? java.util.stream.Stream.of(r) : r.members.stream()).toList();
         }
     }
 

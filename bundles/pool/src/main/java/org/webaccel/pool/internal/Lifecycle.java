@@ -13,17 +13,31 @@ import java.util.concurrent.TimeUnit;
  * @param recycleAfterNanos age after which a browser is recycled, 0 never
  * @param idleTimeoutNanos idle time after which a worker above the minimum is closed, 0 never
  * @param drainTimeoutNanos how long draining workers may take to finish
+ * @param maxWorkers most workers per backend the scaling controller may open (not above minWorkers: off)
+ * @param targetQueueWaitNanos queue wait above which the controller adds a worker
+ * @param memoryBudgetBytes browsers' memory above which the controller adds none, 0 for no budget
  */
 record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long recycleAfterRequests,
-        long recycleAboveRssBytes, long recycleAfterNanos, long idleTimeoutNanos, long drainTimeoutNanos) {
+        long recycleAboveRssBytes, long recycleAfterNanos, long idleTimeoutNanos, long drainTimeoutNanos,
+        int maxWorkers, long targetQueueWaitNanos, long memoryBudgetBytes) {
 
     static Lifecycle of(PoolConfig c) {
-        return new Lifecycle(Math.max(0, c.minWorkers()), Math.max(1, c.maxBrowsers()),
+        int min = Math.max(0, c.minWorkers());
+        return new Lifecycle(min, Math.max(1, c.maxBrowsers()),
                 Math.max(1, c.maxPagesPerBrowser()), Math.max(0, c.recycleAfterRequests()),
                 Math.max(0, c.recycleAboveRssMegabytes()) * 1024 * 1024,
                 TimeUnit.SECONDS.toNanos(Math.max(0, c.recycleAfterSeconds())),
                 TimeUnit.SECONDS.toNanos(Math.max(0, c.idleTimeoutSeconds())),
-                TimeUnit.SECONDS.toNanos(Math.max(0, c.drainTimeoutSeconds())));
+                TimeUnit.SECONDS.toNanos(Math.max(0, c.drainTimeoutSeconds())),
+                Math.max(min, Math.min(c.maxWorkers(), Math.max(1, c.maxBrowsers()) * Math.max(1,
+                        c.maxPagesPerBrowser()))),
+                TimeUnit.MILLISECONDS.toNanos(Math.max(1, c.targetQueueWaitMillis())),
+                Math.max(0, c.memoryBudgetMegabytes()) * 1024 * 1024);
+    }
+
+    /** @return whether the scaling controller may add workers above the minimum */
+    boolean scales() {
+        return maxWorkers > minWorkers;
     }
 
     /** @return why this browser has served enough requests, or null */

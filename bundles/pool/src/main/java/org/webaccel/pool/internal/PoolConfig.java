@@ -56,4 +56,41 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Seconds a worker may keep running a request past that request's "
             + "deadline before the page is taken as hung and replaced.")
     int hangGraceSeconds() default 10;
+
+    @AttributeDefinition(description = "Most requests of a model running at once, as name=count pairs, e.g. "
+            + "'text-encoder=2, image-classifier=4'; models not named have no limit.")
+    String modelConcurrency() default "";
+
+    @AttributeDefinition(description = "Shares of the models in fair turns, as name=weight pairs (default 1): "
+            + "when several models wait, the one with the fewest running requests per unit of weight goes next.")
+    String modelWeights() default "";
+
+    @AttributeDefinition(description = "Most requests of a model waiting at once, as name=count pairs; past it "
+            + "that model's submissions are rejected at once while others are still accepted.")
+    String modelQueueLimits() default "";
+
+    @AttributeDefinition(description = "Most workers per backend the scaling controller may open when requests "
+            + "wait longer than targetQueueWaitMillis; at or below minWorkers the controller is off.")
+    int maxWorkers() default 0;
+
+    @AttributeDefinition(description = "Queue wait, in milliseconds, above which the scaling controller adds a "
+            + "worker (a page first, a browser when the browsers are full).")
+    long targetQueueWaitMillis() default 500;
+
+    @AttributeDefinition(description = "Browsers' total resident memory, in MiB, above which the scaling "
+            + "controller adds no worker; 0 for no budget.")
+    long memoryBudgetMegabytes() default 0;
+
+    @AttributeDefinition(description = "Dynamic batching: the largest batch, as name=size pairs, that queued "
+            + "requests of a model (whose inputs all have a symbolic first dimension) are joined into for one "
+            + "browser call; models not named are not batched.")
+    String batchMaxSize() default "";
+
+    @AttributeDefinition(description = "Dynamic batching: the batch size worth waiting for, as name=size pairs "
+            + "(default: the largest).")
+    String batchPreferredSize() default "";
+
+    @AttributeDefinition(description = "Dynamic batching: how long, in ms, a model's oldest queued request may "
+            + "wait for its batch to reach the preferred size, as name=ms pairs (default 0: never wait).")
+    String batchMaxDelayMillis() default "";
 }

@@ -28,8 +28,25 @@ final class Request {
     int attempts;
     /** Guarded by the dispatcher's lock; set when first taken by a worker. */
     long startedNanos;
-    /** Written under the dispatcher's lock: the provider to run on; wasm once the requested one failed. */
+    /** The provider the caller asked for; {@link ExecutionProvider#AUTO} lets placement choose. */
+    final ExecutionProvider requested;
+    /**
+     * Written under the dispatcher's lock: the provider to run on. It is the requested one, or the one
+     * placement chose for this attempt, or wasm once the chosen one could not run the model.
+     */
     volatile ExecutionProvider ep;
+    /** Guarded by the dispatcher's lock: the provider failed with an unsupported operator; stay on wasm. */
+    boolean fellBack;
+    /** Guarded by the dispatcher's lock: a worker is running this request now (counted per model). */
+    boolean running;
+    /** Guarded by the dispatcher's lock: the joined request this one runs in, while it does. */
+    Request batch;
+    /**
+     * For a joined request: the requests it joins and the attempts it completes, in order; null for a request a
+     * caller submitted.
+     */
+    java.util.List<Request> members;
+    java.util.List<CompletableFuture<InferenceResult>> memberAttempts;
     /** Guarded by the dispatcher's lock: backends that cannot run this request (unsupported operator). */
     final Set<String> avoidBackends = new HashSet<>();
     /** Guarded by the dispatcher's lock: the current attempt, completed by its worker or its failure. */
@@ -40,7 +57,8 @@ final class Request {
         this.model = model;
         this.inputs = Map.copyOf(inputs);
         this.options = options;
-        this.ep = options.executionProvider();
+        this.requested = options.executionProvider();
+        this.ep = requested;
         this.submittedNanos = now;
         this.deadlineNanos = now + options.timeout().toNanos();
     }

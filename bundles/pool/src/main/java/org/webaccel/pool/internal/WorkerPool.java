@@ -29,11 +29,14 @@ import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.ModelNotFoundException;
 import org.webaccel.api.PoolStatus;
+import org.webaccel.api.Pressure;
+import org.webaccel.api.Scaling;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
 import org.webaccel.api.health.FailureClass;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.metrics.MetricsStore;
+import org.webaccel.api.scheduling.PlacementPolicy;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.spi.BackendException;
@@ -66,11 +69,18 @@ public final class WorkerPool implements ResourcePool {
     private final AtomicInteger pageSeq = new AtomicInteger();
     private volatile boolean stopped;
     private final HistoryRecorder history;
+    private final java.util.ArrayDeque<String> decisions = new java.util.ArrayDeque<>();
+    private volatile String lastRefusal;
 
     /** The performance history, when a metrics bundle is installed; recording never waits for it. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MetricsStore metrics;
+
+    /** Where requests go, when the scheduler bundle is installed; without it, the pool's simple rule. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PlacementPolicy placement;
 
     /** Circuit breakers and health scores, when the breaker bundle is installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -101,6 +111,8 @@ public final class WorkerPool implements ResourcePool {
                         + " s past its request's deadline"),
                 this::closeDrained, this::retireAfterRun, this::restartBrowser);
         dispatcher.health(() -> health);
+        dispatcher.policy(() -> placement);
+        dispatcher.settings(ModelSettings.of(config));
         scheduleMaintenance();
     }
 
@@ -117,6 +129,11 @@ public final class WorkerPool implements ResourcePool {
         this.validator = new InputValidator(config.maxInputBytes());
         dispatcher.limits(config.queueCapacity(), Math.max(1, config.maxAttempts()),
                 TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()));
+        try {
+            dispatcher.settings(ModelSettings.of(config));
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "per-model settings not applied, the previous ones stay: " + e.getMessage());
+        }
         scheduleMaintenance();
         LOG.log(Level.INFO, "pool reconfigured: " + lifecycle);
     }
@@ -216,6 +233,38 @@ public final class WorkerPool implements ResourcePool {
     }
 
     @Override
+    public Pressure pressure() {
+        PoolStatus s = dispatcher.status();
+        Lifecycle l = lifecycle;
+        long memory = browserMemory();
+        String reason = stopped ? "the pool is stopping"
+                : s.queued() >= s.queueCapacity() ? "the queue is full (" + s.queued() + " waiting)"
+                : s.workers() + s.starting() == 0 ? "no worker is connected or starting"
+                : "";
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double load = os.getSystemLoadAverage();
+        double cpu = load < 0 ? -1 : load / Math.max(1, os.getAvailableProcessors());
+        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return new Pressure(java.time.Instant.now(), reason.isEmpty(), reason, s.busy(), s.queued(),
+                s.queueCapacity(), dispatcher.rejectedLastMinute(), s.workers(), s.starting(), cpu, memory,
+                l.memoryBudgetBytes(), heap);
+    }
+
+    @Override
+    public Scaling scaling() {
+        Lifecycle l = lifecycle;
+        Map<String, Integer> targets = new java.util.TreeMap<>();
+        backends.values().forEach(b -> targets.put(b.name(), b.target(l)));
+        List<String> recent;
+        synchronized (decisions) {
+            recent = List.copyOf(decisions);
+        }
+        return new Scaling(l.minWorkers(), l.maxWorkers(), TimeUnit.NANOSECONDS.toMillis(l.targetQueueWaitNanos()),
+                l.memoryBudgetBytes(), browserMemory(),
+                TimeUnit.NANOSECONDS.toMillis(dispatcher.oldestQueuedNanos(System.nanoTime())), targets, recent);
+    }
+
+    @Override
     public List<WorkerInfo> workers() {
         return dispatcher.workers();
     }
@@ -255,15 +304,65 @@ public final class WorkerPool implements ResourcePool {
         execute(() -> runtime.maintain(System.nanoTime()));
     }
 
+    /** Records a scaling decision with its reason: logged, and kept for {@code pool:scale}. */
+    void decision(String text) {
+        LOG.log(Level.INFO, text);
+        synchronized (decisions) {
+            decisions.addLast(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + text);
+            while (decisions.size() > 20) {
+                decisions.removeFirst();
+            }
+        }
+    }
+
+    /**
+     * The scaling controller, once per lifecycle step: when the oldest queued request has waited past the
+     * target, every backend in service below its maximum gets one more worker (a page where a browser has room,
+     * else a browser), unless the browsers' memory is over the budget. Idle workers above the minimum are
+     * closed by the lifecycle step, which lowers the target with them.
+     */
+    private void autoscale(long now) {
+        Lifecycle l = lifecycle;
+        if (!l.scales()) {
+            return;
+        }
+        long waited = dispatcher.oldestQueuedNanos(now);
+        if (waited <= l.targetQueueWaitNanos()) {
+            return;
+        }
+        long memory = browserMemory();
+        String wait = TimeUnit.NANOSECONDS.toMillis(waited) + " ms (target "
+                + TimeUnit.NANOSECONDS.toMillis(l.targetQueueWaitNanos()) + " ms)";
+        if (l.memoryBudgetBytes() > 0 && memory >= l.memoryBudgetBytes()) {
+            String why = "not scaling up although the oldest request waited " + wait + ": browsers use "
+                    + memory / (1024 * 1024) + " MiB of the " + l.memoryBudgetBytes() / (1024 * 1024) + " MiB budget";
+            if (!why.equals(lastRefusal)) {
+                lastRefusal = why;
+                decision(why);
+            }
+            return;
+        }
+        for (BackendRuntime b : backends.values()) {
+            int t = b.scaleUp(l);
+            if (t > 0) {
+                decision("scaled " + b.name() + " up to " + t + " workers: the oldest request waited " + wait
+                        + "; browsers use " + memory / (1024 * 1024) + " MiB");
+            }
+        }
+    }
+
+    private long browserMemory() {
+        return backends.values().stream().mapToLong(BackendRuntime::residentBytes).sum();
+    }
+
     private void maintainAll() {
         long now = System.nanoTime();
+        autoscale(now);
         HealthMonitor monitor = health;
         for (BackendRuntime b : backends.values()) {
             try {
                 b.maintain(now);
-                if (monitor != null) {
-                    b.reportMemory(monitor);
-                }
+                b.readMemory(monitor);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "lifecycle step of backend " + b.name() + " failed", e);
             }

@@ -1,0 +1,63 @@
+package org.webaccel.pool.internal;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.Test;
+import org.webaccel.api.model.Dim;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelType;
+import org.webaccel.api.model.TensorSpec;
+import org.webaccel.api.tensor.DType;
+import org.webaccel.api.tensor.Tensor;
+
+public class BatchesTest {
+
+    private static ModelDescriptor model(Dim first) {
+        return new ModelDescriptor("m", "1", ModelType.VISION, "",
+                List.of(new TensorSpec("x", DType.FLOAT32, List.of(first, Dim.of(2)), null)),
+                List.of(new TensorSpec("y", DType.FLOAT32, List.of(first, Dim.of(2)), null)), Map.of());
+    }
+
+    @Test
+    public void onlyModelsWhoseInputsStartWithASymbolicDimensionAreBatchable() {
+        assertTrue(Batches.batchable(model(Dim.symbolic("batch"))));
+        assertFalse(Batches.batchable(model(Dim.of(1))));
+    }
+
+    @Test
+    public void joinsAlongTheFirstDimensionAndSplitsBackInOrder() {
+        Map<String, Tensor> a = Map.of("x", Tensor.ofFloats(new long[] {1, 2}, 1, 2));
+        Map<String, Tensor> b = Map.of("x", Tensor.ofFloats(new long[] {2, 2}, 3, 4, 5, 6));
+        assertTrue(Batches.compatible(a, b));
+        Map<String, Tensor> joined = Batches.join(List.of(a, b));
+        assertEquals(Tensor.ofFloats(new long[] {3, 2}, 1, 2, 3, 4, 5, 6), joined.get("x"));
+        List<Map<String, Tensor>> parts = Batches.split(Map.of("y", joined.get("x")), List.of(1L, 2L));
+        assertEquals(a.get("x"), parts.get(0).get("y"));
+        assertEquals(b.get("x"), parts.get(1).get("y"));
+        assertArrayEquals(new long[] {2, 2}, parts.get(1).get("y").shape());
+    }
+
+    @Test
+    public void requestsWithOtherTrailingDimensionsOrDtypesDoNotJoin() {
+        Map<String, Tensor> a = Map.of("x", Tensor.ofFloats(new long[] {1, 2}, 1, 2));
+        assertFalse(Batches.compatible(a, Map.of("x", Tensor.ofFloats(new long[] {1, 3}, 1, 2, 3))));
+        assertFalse(Batches.compatible(a, Map.of("x", Tensor.ofLongs(new long[] {1, 2}, 1, 2))));
+        assertFalse(Batches.compatible(a, Map.of("z", Tensor.ofFloats(new long[] {1, 2}, 1, 2))));
+    }
+
+    @Test
+    public void anOutputWithoutTheJoinedBatchDimensionIsAnError() {
+        try {
+            Batches.split(Map.of("y", Tensor.ofFloats(new long[] {2}, 1, 2)), List.of(1L, 2L));
+            fail();
+        } catch (IllegalStateException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("joined batch size 3"));
+        }
+    }
+}
