@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.webaccel.api.metrics.InferenceRecord;
+import org.webaccel.api.metrics.LatencyPoint;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.metrics.MetricsUnavailableException;
 import org.webaccel.api.metrics.RecordingStatus;
@@ -28,6 +29,7 @@ import org.webaccel.api.model.ModelType;
 @Component(service = MetricsStore.class, configurationPid = "org.webaccel.metrics")
 @Designate(ocd = MetricsConfig.class)
 public final class DuckDbMetricsStore implements MetricsStore {
+    private static final long MAX_STEPS = 10_000;
 
     private final Settings settings;
     private final Clock clock;
@@ -111,6 +113,42 @@ public final class DuckDbMetricsStore implements MetricsStore {
                     v.mannWhitneyP(), v.welchP(), v.slopePerHour(), v.slopeP(), v.severity(), v.significant()));
         }
         return out;
+    }
+
+    @Override
+    public List<InferenceRecord> history(String model, int limit) {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("give a model name, or name:version");
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1; got " + limit);
+        }
+        int colon = model.indexOf(':');
+        String name = colon < 0 ? model : model.substring(0, colon);
+        String version = colon < 0 ? "" : model.substring(colon + 1);
+        try {
+            return queries.history(name, version, limit);
+        } catch (SQLException e) {
+            throw unavailable("history", e);
+        }
+    }
+
+    @Override
+    public List<LatencyPoint> timeline(Duration window, Duration step) {
+        if (window == null || step == null || window.isNegative() || window.isZero() || step.isNegative()
+                || step.toMillis() < 1) {
+            throw new IllegalArgumentException("window and step must be positive (step at least 1 ms); got "
+                    + window + " and " + step);
+        }
+        if (window.toMillis() / step.toMillis() > MAX_STEPS) {
+            throw new IllegalArgumentException("a window of " + window + " holds more than " + MAX_STEPS
+                    + " steps of " + step + "; choose a longer step");
+        }
+        try {
+            return queries.timeline(clock.instant().minus(window), step.toMillis());
+        } catch (SQLException e) {
+            throw unavailable("timeline", e);
+        }
     }
 
     @Override

@@ -49,7 +49,7 @@ final class HistoryRecorder {
         double totalMs = (System.nanoTime() - r.submittedNanos) / 1e6;
         s.record(new InferenceRecord(now, r.model.name(), r.model.version(), r.model.type(), "", "",
                 r.options.executionProvider(), "", batch, 0, 0, 0, totalMs, cause.getClass().getSimpleName(),
-                inputBytes));
+                inputBytes, r.model.precision()));
     }
 
     /** The first dimension of the first input when the model names it {@code batch}, else 1. */
