@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.webaccel.api.metrics.InferenceRecord;
 import org.webaccel.api.metrics.LatencyPoint;
@@ -21,6 +22,7 @@ import org.webaccel.api.metrics.Recommendation;
 import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.metrics.Trend;
 import org.webaccel.api.model.ModelType;
+import org.webaccel.metrics.internal.prometheus.InferenceMetrics;
 
 /**
  * The {@link MetricsStore} on an embedded DuckDB file: records go through a bounded buffer to a writer
@@ -32,6 +34,7 @@ public final class DuckDbMetricsStore implements MetricsStore {
     private static final long MAX_STEPS = 10_000;
 
     private final Settings settings;
+    private final InferenceMetrics observations;
     private final Clock clock;
     private final MetricsDatabase database;
     private final RecordWriter writer;
@@ -39,13 +42,21 @@ public final class DuckDbMetricsStore implements MetricsStore {
     private final TrendAnalyzer analyzer;
     private final Recommender recommender;
 
-    /** @param config where and how to keep the history */
+    /**
+     * @param config where and how to keep the history
+     * @param observations the Prometheus histograms and counters each record also goes to
+     */
     @Activate
-    public DuckDbMetricsStore(MetricsConfig config) {
-        this(Settings.of(config, Settings.home()), Clock.systemUTC());
+    public DuckDbMetricsStore(MetricsConfig config, @Reference InferenceMetrics observations) {
+        this(Settings.of(config, Settings.home()), Clock.systemUTC(), observations);
     }
 
     DuckDbMetricsStore(Settings settings, Clock clock) {
+        this(settings, clock, new InferenceMetrics());
+    }
+
+    DuckDbMetricsStore(Settings settings, Clock clock, InferenceMetrics observations) {
+        this.observations = observations;
         this.settings = settings;
         this.clock = clock;
         this.database = new MetricsDatabase(settings.database(), new SchemaMigrations(SchemaMigrations.ALL));
@@ -61,8 +72,17 @@ public final class DuckDbMetricsStore implements MetricsStore {
 
     @Override
     public void record(InferenceRecord record) {
-        // a queue offer and a counter: nothing here blocks or throws
+        // a queue offer and a few counters: nothing here blocks or throws
         writer.offer(record);
+        if (record != null) {
+            try {
+                observations.observe(record);
+            } catch (RuntimeException e) {
+                // a label the Prometheus client refuses must not reach the caller, which is the pool
+                System.getLogger(DuckDbMetricsStore.class.getName()).log(System.Logger.Level.DEBUG,
+                        "not observed: " + e);
+            }
+        }
     }
 
     @Override
