@@ -31,9 +31,16 @@ function cell(tr, value, className) {
   return td;
 }
 
-function fillTable(id, rows, render) {
+function fillTable(id, rows, render, empty) {
   const body = $(id).querySelector("tbody");
   body.replaceChildren();
+  if ((!rows || rows.length === 0) && empty) {
+    const tr = document.createElement("tr");
+    const td = cell(tr, empty, "empty");
+    td.colSpan = $(id).querySelectorAll("thead th").length;
+    body.appendChild(tr);
+    return;
+  }
   for (const row of rows || []) {
     const tr = document.createElement("tr");
     render(tr, row);
@@ -61,12 +68,14 @@ function renderCards(s) {
   const dl = $("pool-counters");
   dl.replaceChildren();
   for (const [k, v] of Object.entries(p)) {
+    const item = document.createElement("div");
     const dt = document.createElement("dt");
     dt.textContent = k;
     const dd = document.createElement("dd");
     dd.id = "pool-" + k;
     dd.textContent = typeof v === "object" ? JSON.stringify(v) : String(v);
-    dl.append(dt, dd);
+    item.append(dt, dd);
+    dl.appendChild(item);
   }
 }
 
@@ -102,6 +111,7 @@ function renderTables(s) {
   });
   const verdicts = s.trends && s.trends.verdicts ? s.trends.verdicts : [];
   fillTable("trends", verdicts, (tr, t) => {
+    tr.dataset.series = t.model + " " + t.backend + " " + t.ep;
     cell(tr, t.model);
     cell(tr, t.backend);
     cell(tr, t.ep);
@@ -113,14 +123,16 @@ function renderTables(s) {
     cell(tr, t.baselineCount + "/" + t.recentCount, "n");
     cell(tr, t.mannWhitneyP === null ? "-" : Number(t.mannWhitneyP).toPrecision(2), "n");
     cell(tr, t.welchP === null ? "-" : Number(t.welchP).toPrecision(2), "n");
-  });
+  }, s.trends && s.trends.error ? "trends unavailable: " + s.trends.error
+      : "no verdicts yet: no series has successful samples in both the baseline and the recent window");
 }
 
-function niceMax(v) {
-  if (!(v > 0)) { return 1; }
-  const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) {
-    if (m * p >= v) { return m * p; }
+// A step of 1, 2 or 5 times a power of ten, so that about four steps cover the largest value.
+function niceStep(max) {
+  const raw = max > 0 ? max / 4 : 0.25;
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  for (const m of [1, 2, 5]) {
+    if (m * p >= raw) { return m * p; }
   }
   return 10 * p;
 }
@@ -149,14 +161,16 @@ function drawChart(model, series, t0, t1) {
   for (const pts of series.values()) {
     for (const p of pts) { if (p.p50 !== null) { max = Math.max(max, p.p50); } }
   }
-  const yMax = niceMax(max * 1.1);
+  const step = niceStep(max * 1.05);
+  const ticks = Math.max(1, Math.ceil(max * 1.05 / step));
+  const yMax = step * ticks;
   const x = t => L + (W - L - R) * (t - t0) / Math.max(1, t1 - t0);
   const y = v => T + (H - T - B) * (1 - v / yMax);
-  for (let i = 0; i <= 4; i++) {
-    const v = yMax * i / 4;
+  for (let i = 0; i <= ticks; i++) {
+    const v = step * i;
     el("line", {x1: L, x2: W - R, y1: y(v), y2: y(v), class: "axis"}, svg);
     el("text", {x: L - 6, y: y(v) + 3, "text-anchor": "end", class: "tick"}, svg).textContent =
-        (v >= 100 ? v.toFixed(0) : v.toPrecision(2)) + " ms";
+        Number(v.toPrecision(3)) + " ms";
   }
   for (let i = 0; i <= 4; i++) {
     const t = t0 + (t1 - t0) * i / 4;

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +36,8 @@ public final class ReportCommands {
     static final int MAX_DAYS = 3650;
     static final int MAX_LIMIT = 10_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
     private final MetricsStore store;
@@ -160,7 +161,7 @@ public final class ReportCommands {
         String nl = System.lineSeparator();
         StringBuilder out = new StringBuilder();
         out.append("performance over the last ").append(days).append(days == 1 ? " day" : " days").append(" (since ")
-                .append(TIME.format(since.truncatedTo(ChronoUnit.SECONDS))).append(" UTC)").append(nl);
+                .append(SECONDS.format(since)).append(" UTC)").append(nl);
         if (summaries.isEmpty()) {
             out.append("no inferences recorded in this window").append(nl);
         } else {
