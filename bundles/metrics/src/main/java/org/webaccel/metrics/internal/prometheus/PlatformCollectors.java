@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.ResourcePool;
@@ -27,7 +27,7 @@ import org.webaccel.api.metrics.RecordingStatus;
 final class PlatformCollectors {
 
     /** One value of {@link PoolStatus}, exposed under its own name. */
-    private record PoolValue(String name, String help, boolean counter, ToDoubleFunction<PoolStatus> value) {
+    private record PoolValue(String name, String help, boolean counter, Function<PoolStatus, Number> value) {
     }
 
     /** What the pool's status shows; a new {@link PoolStatus} field is one more line here. */
@@ -59,11 +59,11 @@ final class PlatformCollectors {
         for (PoolValue v : POOL) {
             if (v.counter()) {
                 CounterWithCallback.builder().name(v.name()).help(v.help())
-                        .callback(cb -> ifPresent(pool, p -> cb.call(v.value().applyAsDouble(p.status()))))
+                        .callback(cb -> ifPresent(pool, p -> cb.call(v.value().apply(p.status()).doubleValue())))
                         .register(registry);
             } else {
                 GaugeWithCallback.builder().name(v.name()).help(v.help())
-                        .callback(cb -> ifPresent(pool, p -> cb.call(v.value().applyAsDouble(p.status()))))
+                        .callback(cb -> ifPresent(pool, p -> cb.call(v.value().apply(p.status()).doubleValue())))
                         .register(registry);
             }
         }
@@ -97,10 +97,10 @@ final class PlatformCollectors {
     }
 
     private void backendGauge(Supplier<ResourcePool> pool, String name, String help,
-            ToDoubleFunction<BackendStatus> value) {
+            Function<BackendStatus, Number> value) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("backend").callback(cb -> ifPresent(pool, p -> {
             for (BackendStatus b : p.backends()) {
-                cb.call(value.applyAsDouble(b), b.description().name());
+                cb.call(value.apply(b).doubleValue(), b.description().name());
             }
         })).register(registry);
     }
