@@ -26,10 +26,12 @@ import org.webaccel.api.model.ModelType;
  * @param failure {@code null} when the inference succeeded; otherwise the failure class, e.g. the simple name
  *        of the exception ({@code DeadlineExceededException})
  * @param inputBytes the size of the input tensors in bytes
+ * @param precision the precision of the model's weights, as its descriptor names it ({@code fp32} when null
+ *        or blank)
  */
 public record InferenceRecord(Instant time, String model, String version, ModelType modelType, String backend,
         String browserVersion, ExecutionProvider executionProvider, String worker, int batchSize, double queuedMs,
-        double transferMs, double computeMs, double totalMs, String failure, long inputBytes) {
+        double transferMs, double computeMs, double totalMs, String failure, long inputBytes, String precision) {
 
     /** Checks the identifying fields; empty strings stand for unknown optional text. */
     public InferenceRecord {
@@ -41,6 +43,18 @@ public record InferenceRecord(Instant time, String model, String version, ModelT
         Objects.requireNonNull(executionProvider, "executionProvider");
         browserVersion = browserVersion == null ? "" : browserVersion;
         worker = worker == null ? "" : worker;
+        precision = precision == null || precision.isBlank() ? ModelDescriptor.DEFAULT_PRECISION : precision;
+    }
+
+    /**
+     * A record of an inference of a model with {@link ModelDescriptor#DEFAULT_PRECISION fp32} weights; the
+     * parameters are those of the canonical constructor without {@code precision}.
+     */
+    public InferenceRecord(Instant time, String model, String version, ModelType modelType, String backend,
+            String browserVersion, ExecutionProvider executionProvider, String worker, int batchSize,
+            double queuedMs, double transferMs, double computeMs, double totalMs, String failure, long inputBytes) {
+        this(time, model, version, modelType, backend, browserVersion, executionProvider, worker, batchSize,
+                queuedMs, transferMs, computeMs, totalMs, failure, inputBytes, ModelDescriptor.DEFAULT_PRECISION);
     }
 
     /** @return true when the inference produced a result */
@@ -64,6 +78,6 @@ public record InferenceRecord(Instant time, String model, String version, ModelT
         return new InferenceRecord(time, descriptor.name(), descriptor.version(), descriptor.type(),
                 result.backend(), browserVersion, result.executionProvider(), result.worker(), batchSize,
                 result.timings().queuedMs(), result.timings().transferMs(), result.timings().computeMs(),
-                result.timings().totalMs(), null, inputBytes);
+                result.timings().totalMs(), null, inputBytes, descriptor.precision());
     }
 }

@@ -54,6 +54,29 @@ public interface MetricsStore {
      */
     List<Trend> trends();
 
+    /**
+     * The latest records of one model, as written to the database (records still buffered are not included).
+     *
+     * @param model {@code name} (every version) or {@code name:version}
+     * @param limit the most records to return, at least 1
+     * @return the records, newest first; empty when the model has none
+     * @throws IllegalArgumentException when {@code limit} is below 1 or {@code model} is blank
+     * @throws MetricsUnavailableException when the database cannot be read
+     */
+    List<InferenceRecord> history(String model, int limit);
+
+    /**
+     * Latency over time: the window cut into steps, one point per step and (model, backend, execution
+     * provider) that has records in it.
+     *
+     * @param window how far back from now to look
+     * @param step the length of one step; the window holds at most 10,000 steps
+     * @return the points, oldest first
+     * @throws IllegalArgumentException when window or step is not positive, or the window holds too many steps
+     * @throws MetricsUnavailableException when the database cannot be read
+     */
+    List<LatencyPoint> timeline(Duration window, Duration step);
+
     /** @return counters of the recording path; never throws */
     RecordingStatus status();
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the pool knows about a model: identity, type and the signatures of its inputs and outputs.
@@ -15,11 +16,23 @@ import java.util.Optional;
  * @param inputs input signatures in graph order
  * @param outputs output signatures in graph order
  * @param exampleDims a size for each symbolic dimension, used to build random inputs
+ * @param precision the numeric precision of the model's weights, e.g. {@code fp32}, {@code fp16} or
+ *        {@code int8}: lower case letters, digits, {@code .}, {@code _} and {@code -}; {@link #DEFAULT_PRECISION}
+ *        when null or blank
  */
 public record ModelDescriptor(String name, String version, ModelType type, String description,
-        List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, Long> exampleDims) {
+        List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, Long> exampleDims, String precision) {
 
-    /** Checks required fields and copies the collections. */
+    /** The precision of a model whose descriptor names none. */
+    public static final String DEFAULT_PRECISION = "fp32";
+
+    private static final Pattern PRECISION = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
+
+    /**
+     * Checks required fields and the precision, and copies the collections.
+     *
+     * @throws IllegalArgumentException when the precision is not a short lower-case word
+     */
     public ModelDescriptor {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
@@ -28,6 +41,27 @@ public record ModelDescriptor(String name, String version, ModelType type, Strin
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         exampleDims = exampleDims == null ? Map.of() : Map.copyOf(exampleDims);
+        precision = precision == null || precision.isBlank() ? DEFAULT_PRECISION : precision;
+        if (!PRECISION.matcher(precision).matches()) {
+            throw new IllegalArgumentException("precision '" + precision + "' of model '" + name + "' must be "
+                    + "1-32 lower case letters, digits, '.', '_' or '-', e.g. fp32, fp16, int8");
+        }
+    }
+
+    /**
+     * A descriptor of a model with {@link #DEFAULT_PRECISION fp32} weights.
+     *
+     * @param name the model name
+     * @param version the version
+     * @param type what kind of model it is
+     * @param description one line for people
+     * @param inputs input signatures in graph order
+     * @param outputs output signatures in graph order
+     * @param exampleDims a size for each symbolic dimension
+     */
+    public ModelDescriptor(String name, String version, ModelType type, String description,
+            List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, Long> exampleDims) {
+        this(name, version, type, description, inputs, outputs, exampleDims, DEFAULT_PRECISION);
     }
 
     /** @return the input named {@code inputName} */

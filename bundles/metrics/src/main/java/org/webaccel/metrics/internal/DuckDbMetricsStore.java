@@ -11,8 +11,10 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.webaccel.api.metrics.InferenceRecord;
+import org.webaccel.api.metrics.LatencyPoint;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.metrics.MetricsUnavailableException;
 import org.webaccel.api.metrics.RecordingStatus;
@@ -20,6 +22,7 @@ import org.webaccel.api.metrics.Recommendation;
 import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.metrics.Trend;
 import org.webaccel.api.model.ModelType;
+import org.webaccel.metrics.internal.prometheus.InferenceMetrics;
 
 /**
  * The {@link MetricsStore} on an embedded DuckDB file: records go through a bounded buffer to a writer
@@ -28,8 +31,10 @@ import org.webaccel.api.model.ModelType;
 @Component(service = MetricsStore.class, configurationPid = "org.webaccel.metrics")
 @Designate(ocd = MetricsConfig.class)
 public final class DuckDbMetricsStore implements MetricsStore {
+    private static final long MAX_STEPS = 10_000;
 
     private final Settings settings;
+    private final InferenceMetrics observations;
     private final Clock clock;
     private final MetricsDatabase database;
     private final RecordWriter writer;
@@ -37,13 +42,21 @@ public final class DuckDbMetricsStore implements MetricsStore {
     private final TrendAnalyzer analyzer;
     private final Recommender recommender;
 
-    /** @param config where and how to keep the history */
+    /**
+     * @param config where and how to keep the history
+     * @param observations the Prometheus histograms and counters each record also goes to
+     */
     @Activate
-    public DuckDbMetricsStore(MetricsConfig config) {
-        this(Settings.of(config, Settings.home()), Clock.systemUTC());
+    public DuckDbMetricsStore(MetricsConfig config, @Reference InferenceMetrics observations) {
+        this(Settings.of(config, Settings.home()), Clock.systemUTC(), observations);
     }
 
     DuckDbMetricsStore(Settings settings, Clock clock) {
+        this(settings, clock, new InferenceMetrics());
+    }
+
+    DuckDbMetricsStore(Settings settings, Clock clock, InferenceMetrics observations) {
+        this.observations = observations;
         this.settings = settings;
         this.clock = clock;
         this.database = new MetricsDatabase(settings.database(), new SchemaMigrations(SchemaMigrations.ALL));
@@ -59,8 +72,17 @@ public final class DuckDbMetricsStore implements MetricsStore {
 
     @Override
     public void record(InferenceRecord record) {
-        // a queue offer and a counter: nothing here blocks or throws
+        // a queue offer and a few counters: nothing here blocks or throws
         writer.offer(record);
+        if (record != null) {
+            try {
+                observations.observe(record);
+            } catch (RuntimeException e) {
+                // a label the Prometheus client refuses must not reach the caller, which is the pool
+                System.getLogger(DuckDbMetricsStore.class.getName()).log(System.Logger.Level.DEBUG,
+                        "not observed: " + e);
+            }
+        }
     }
 
     @Override
@@ -111,6 +133,42 @@ public final class DuckDbMetricsStore implements MetricsStore {
                     v.mannWhitneyP(), v.welchP(), v.slopePerHour(), v.slopeP(), v.severity(), v.significant()));
         }
         return out;
+    }
+
+    @Override
+    public List<InferenceRecord> history(String model, int limit) {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("give a model name, or name:version");
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1; got " + limit);
+        }
+        int colon = model.indexOf(':');
+        String name = colon < 0 ? model : model.substring(0, colon);
+        String version = colon < 0 ? "" : model.substring(colon + 1);
+        try {
+            return queries.history(name, version, limit);
+        } catch (SQLException e) {
+            throw unavailable("history", e);
+        }
+    }
+
+    @Override
+    public List<LatencyPoint> timeline(Duration window, Duration step) {
+        if (window == null || step == null || window.isNegative() || window.isZero() || step.isNegative()
+                || step.toMillis() < 1) {
+            throw new IllegalArgumentException("window and step must be positive (step at least 1 ms); got "
+                    + window + " and " + step);
+        }
+        if (window.toMillis() / step.toMillis() > MAX_STEPS) {
+            throw new IllegalArgumentException("a window of " + window + " holds more than " + MAX_STEPS
+                    + " steps of " + step + "; choose a longer step");
+        }
+        try {
+            return queries.timeline(clock.instant().minus(window), step.toMillis());
+        } catch (SQLException e) {
+            throw unavailable("timeline", e);
+        }
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.metrics.InferenceRecord;
+import org.webaccel.api.metrics.LatencyPoint;
 import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.model.ModelType;
 
@@ -54,6 +56,20 @@ final class HistoryQueries {
     private static final String CANDIDATE_SAMPLES = "SELECT total_ms FROM inference"
             + " WHERE model_type = ? AND backend = ? AND execution_provider = ? AND failure IS NULL"
             + " AND ts >= epoch_ms(?) ORDER BY ts DESC LIMIT ?";
+
+    private static final String HISTORY = "SELECT epoch_ms(ts), model, model_version, model_type, backend,"
+            + " browser_version, execution_provider, worker, batch_size, queued_ms, transfer_ms, compute_ms, total_ms,"
+            + " failure, input_bytes, precision FROM inference"
+            + " WHERE model = ? AND (? = '' OR model_version = ?) ORDER BY ts DESC LIMIT ?";
+
+    // steps are aligned to multiples of their length since the epoch, so a chart polled again keeps its points
+    private static final String TIMELINE = "SELECT b * ?, model, backend, execution_provider,"
+            + " count(*), count(*) FILTER (WHERE failure IS NOT NULL),"
+            + " quantile_cont(total_ms, 0.5) FILTER (WHERE failure IS NULL),"
+            + " quantile_cont(total_ms, 0.95) FILTER (WHERE failure IS NULL)"
+            + " FROM (SELECT epoch_ms(ts) // ? AS b, model, backend, execution_provider, failure, total_ms"
+            + "   FROM inference WHERE ts >= epoch_ms(?))"
+            + " GROUP BY b, model, backend, execution_provider ORDER BY b, model, backend, execution_provider";
 
     private final MetricsDatabase database;
 
@@ -137,6 +153,48 @@ final class HistoryQueries {
             double[] out = new double[values.size()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = values.get(i);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * @param model a model name
+     * @param version a version, or {@code ""} for every version
+     * @return the latest {@code limit} records, newest first
+     */
+    List<InferenceRecord> history(String model, String version, int limit) throws SQLException {
+        try (Connection c = database.forQuery(); PreparedStatement p = c.prepareStatement(HISTORY)) {
+            p.setString(1, model);
+            p.setString(2, version);
+            p.setString(3, version);
+            p.setInt(4, limit);
+            List<InferenceRecord> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new InferenceRecord(Instant.ofEpochMilli(r.getLong(1)), r.getString(2), r.getString(3),
+                            ModelType.of(r.getString(4)), r.getString(5), r.getString(6),
+                            ExecutionProvider.of(r.getString(7)), r.getString(8), r.getInt(9), r.getDouble(10),
+                            r.getDouble(11), r.getDouble(12), r.getDouble(13), r.getString(14), r.getLong(15),
+                            r.getString(16)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** @return one point per step of {@code stepMillis} and series with records since {@code since} */
+    List<LatencyPoint> timeline(Instant since, long stepMillis) throws SQLException {
+        try (Connection c = database.forQuery(); PreparedStatement p = c.prepareStatement(TIMELINE)) {
+            p.setLong(1, stepMillis);
+            p.setLong(2, stepMillis);
+            p.setLong(3, since.toEpochMilli());
+            List<LatencyPoint> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new LatencyPoint(Instant.ofEpochMilli(r.getLong(1)), r.getString(2), r.getString(3),
+                            ExecutionProvider.of(r.getString(4)), r.getLong(5), r.getLong(6), nan(r, 7), nan(r, 8)));
+                }
             }
             return out;
         }

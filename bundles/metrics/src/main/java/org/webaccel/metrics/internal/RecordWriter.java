@@ -134,6 +134,7 @@ final class RecordWriter implements AutoCloseable {
                     a.append(r.failure());
                 }
                 a.append(r.inputBytes());
+                a.append(r.precision());
                 a.endRow();
             }
             a.flush();

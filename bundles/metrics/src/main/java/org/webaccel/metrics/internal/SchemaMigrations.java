@@ -35,7 +35,11 @@ final class SchemaMigrations {
                             + " compute_ms DOUBLE NOT NULL,"
                             + " total_ms DOUBLE NOT NULL,"
                             + " failure VARCHAR,"
-                            + " input_bytes BIGINT NOT NULL)")));
+                            + " input_bytes BIGINT NOT NULL)")),
+            // rows written before version 2 ran models whose descriptors could not name a precision: fp32
+            new Migration(2, List.of(
+                    "ALTER TABLE inference ADD COLUMN precision VARCHAR DEFAULT 'fp32'",
+                    "UPDATE inference SET precision = 'fp32' WHERE precision IS NULL")));
 
     private final List<Migration> migrations;
 

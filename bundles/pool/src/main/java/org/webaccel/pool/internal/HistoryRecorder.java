@@ -48,8 +48,9 @@ final class HistoryRecorder {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         double totalMs = (System.nanoTime() - r.submittedNanos) / 1e6;
         s.record(new InferenceRecord(now, r.model.name(), r.model.version(), r.model.type(), "", "",
-                r.options.executionProvider(), "", batch, 0, 0, 0, totalMs, cause.getClass().getSimpleName(),
-                inputBytes));
+                r.ep, "", batch, 0, 0, 0, totalMs,
+                cause instanceof org.webaccel.api.InferenceException ie ? ie.failureClass().id()
+                        : cause.getClass().getSimpleName(), inputBytes, r.model.precision()));
     }
 
     /** The first dimension of the first input when the model names it {@code batch}, else 1. */

@@ -37,7 +37,7 @@ public final class DescriptorFormat {
     /** Names and versions become folder names, so they are restricted to characters safe in paths. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Set<String> TOP_FIELDS =
-            Set.of("name", "version", "type", "description", "inputs", "outputs", "exampleDims");
+            Set.of("name", "version", "type", "description", "inputs", "outputs", "exampleDims", "precision");
     private static final Set<String> SPEC_FIELDS = Set.of("name", "dtype", "shape", "valueRange");
 
     private final ObjectMapper mapper = new ObjectMapper();
@@ -94,6 +94,10 @@ public final class DescriptorFormat {
         root.set("outputs", specs(descriptor.outputs()));
         ObjectNode dims = root.putObject("exampleDims");
         new TreeMap<>(descriptor.exampleDims()).forEach(dims::put);
+        // the default is left out, so descriptors written before the field existed keep their bytes
+        if (!descriptor.precision().equals(ModelDescriptor.DEFAULT_PRECISION)) {
+            root.put("precision", descriptor.precision());
+        }
         // a fixed "\n" instead of the platform's line separator keeps the bytes the same everywhere
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"));
@@ -163,7 +167,16 @@ public final class DescriptorFormat {
                     }
                 }
             }
-            return new ModelDescriptor(name, version, type, description, inputs, outputs, exampleDims);
+            String precision = text(root, "precision", false);
+            if (root.has("precision") && precision.isBlank()) {
+                throw fail("precision", "is empty; leave it out for fp32");
+            }
+            try {
+                return new ModelDescriptor(name, version, type, description, inputs, outputs, exampleDims,
+                        precision);
+            } catch (IllegalArgumentException e) {
+                throw fail("precision", e.getMessage());
+            }
         }
 
         private String version(JsonNode root) throws InvalidDescriptorException {

@@ -83,6 +83,26 @@ public class DescriptorFormatTest {
     }
 
     @Test
+    public void precisionIsOptionalAndDefaultsToFp32() throws Exception {
+        ModelDescriptor plain = parse(VALID);
+        assertEquals("fp32", plain.precision());
+        assertTrue("the default is not written", !new String(format.write(plain), StandardCharsets.UTF_8)
+                .contains("precision"));
+        ModelDescriptor int8 = parse(VALID.replace("\"description\": \"d\",",
+                "\"description\": \"d\", \"precision\": \"int8\","));
+        assertEquals("int8", int8.precision());
+        assertEquals("int8", format.parse("y.json", format.write(int8)).precision());
+    }
+
+    @Test
+    public void badPrecisionIsRejected() {
+        expect(VALID.replace("\"description\": \"d\",", "\"precision\": \"INT 8\","),
+                "precision: precision 'INT 8' of model 'm' must be 1-32 lower case letters");
+        expect(VALID.replace("\"description\": \"d\",", "\"precision\": \" \","), "precision: is empty");
+        expect(VALID.replace("\"description\": \"d\",", "\"precision\": 8,"), "precision: expected a string");
+    }
+
+    @Test
     public void errorsNameTheFileTheFieldAndTheProblem() throws Exception {
         Path file = tmp.getRoot().toPath().resolve("descriptor.json");
         Files.writeString(file, VALID.replace("\"int64\"", "\"long\""));
