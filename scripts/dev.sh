@@ -2,11 +2,12 @@
 # Sets up a fresh Debian machine for WebAccel and then either starts the container or runs every test.
 #   scripts/dev.sh run    install what is missing, build, start the Felix container with the Gogo shell
 #   scripts/dev.sh test   install what is missing, build and run all tests (the command CI runs)
+#   scripts/dev.sh bench  install what is missing, build and run the benchmark (harness/target/bench/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-    echo "usage: $0 run|test [-- extra arguments for bin/webaccel or mvn]" >&2
+    echo "usage: $0 run|test|bench [-- extra arguments for bin/webaccel or mvn]" >&2
     exit 2
 }
 [ $# -ge 1 ] || usage
@@ -40,6 +41,11 @@ case "$mode" in
         ;;
     test)
         exec mvn -B verify "$@"
+        ;;
+    bench)
+        # Builds what the harness needs and runs only the full benchmark (a few minutes): table on the
+        # console, benchmark.{txt,md,json,png} in harness/target/bench/.
+        exec mvn -B verify -pl harness -am -Dtest=FullBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
         ;;
     *)
         usage

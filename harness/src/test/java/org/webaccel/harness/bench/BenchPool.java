@@ -1,0 +1,148 @@
+package org.webaccel.harness.bench;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.ResourcePool;
+import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.tensor.Tensor;
+import org.webaccel.harness.PoolServices;
+import org.webaccel.harness.TestInputs;
+
+/**
+ * The pool as the benchmark drives it, through the public API only: its shape (browsers and pages of the
+ * benchmark's backend), inputs for the models, and timed inferences.
+ */
+public final class BenchPool {
+    /** Wall-clock time of one inference and the pool's own account of it. */
+    public record Timed(double wallMs, InferenceResult result) {
+    }
+
+    private final BundleContext context;
+    private final ConfigurationAdmin cm;
+    private final ModelRepository repository;
+    private final String backend;
+    private volatile ResourcePool pool;
+
+    /**
+     * @param context the framework
+     * @param cm where the pool's configuration is changed
+     * @param repository the models
+     * @param backend the backend whose workers the benchmark uses
+     */
+    public BenchPool(BundleContext context, ConfigurationAdmin cm, ModelRepository repository, String backend) {
+        this.context = context;
+        this.cm = cm;
+        this.repository = repository;
+        this.backend = backend;
+    }
+
+    /** @return the pool service */
+    public ResourcePool pool() throws InterruptedException {
+        ResourcePool p = pool;
+        if (p == null) {
+            p = PoolServices.pool(context);
+            pool = p;
+        }
+        return p;
+    }
+
+    /** @return the model's descriptor */
+    public ModelDescriptor model(String name) {
+        return repository.find(name, null).orElseThrow(() -> new IllegalStateException("no model " + name
+                + " in " + repository.list()));
+    }
+
+    /**
+     * @param name model name
+     * @param sequence the size of every symbolic dimension other than batch (sequence, frames), or 0 for the
+     *        descriptor's example size
+     * @param seed the random seed
+     * @return seeded random inputs of batch 1
+     */
+    public Map<String, Tensor> inputs(String name, int sequence, long seed) {
+        ModelDescriptor m = model(name);
+        if (sequence > 0) {
+            Map<String, Long> dims = new HashMap<>(m.exampleDims());
+            dims.replaceAll((k, v) -> k.equals("batch") ? v : sequence);
+            m = new ModelDescriptor(m.name(), m.version(), m.type(), m.description(), m.inputs(), m.outputs(), dims);
+        }
+        return TestInputs.random(m, seed, 1);
+    }
+
+    /** @return the ONNX file of a model, for the native reference */
+    public java.nio.file.Path file(String name) {
+        return repository.modelFile(model(name));
+    }
+
+    /** Runs one inference on wasm and times it from submission to result. */
+    public Timed infer(String model, Map<String, Tensor> inputs) throws Exception {
+        long t0 = System.nanoTime();
+        InferenceResult r = pool().infer(model, inputs, InferenceOptions.defaults().withTimeout(Duration.ofSeconds(120)))
+                .toCompletableFuture().get(180, TimeUnit.SECONDS);
+        return new Timed((System.nanoTime() - t0) / 1e6, r);
+    }
+
+    /** @return the benchmark backend's workers that are connected (idle or busy) */
+    public List<WorkerInfo> connected() throws InterruptedException {
+        return pool().workers().stream().filter(w -> w.backend().equals(backend))
+                .filter(w -> w.state().equals("idle") || w.state().equals("busy")).toList();
+    }
+
+    /**
+     * Gives the benchmark backend exactly {@code browsers} browsers of {@code pages} pages each, all fresh: the
+     * backend is drained until its workers are gone, the pool reconfigured, and the backend resumed.
+     */
+    public void reshape(int browsers, int pages) throws Exception {
+        ResourcePool p = pool();
+        p.drain(backend);
+        await(() -> p.workers().stream().noneMatch(w -> w.backend().equals(backend)), 60, "the workers to close");
+        Map<String, Object> props = new HashMap<>();
+        props.put("minWorkers", browsers * pages);
+        props.put("maxBrowsers", browsers);
+        props.put("maxPagesPerBrowser", pages);
+        props.put("maintenanceIntervalSeconds", 1);
+        pool = PoolServices.reconfigure(context, cm, props);
+        pool.resume(backend);
+        awaitShape(browsers, pages, 180);
+    }
+
+    /** Waits until the benchmark backend has {@code browsers x pages} connected workers. */
+    public void awaitShape(int browsers, int pages, int seconds) throws Exception {
+        await(() -> {
+            List<WorkerInfo> w = connected();
+            return w.size() == browsers * pages && w.stream().map(WorkerInfo::browser).distinct().count() == browsers;
+        }, seconds, browsers + " browsers of " + pages + " pages");
+    }
+
+    /** A condition polled by {@link #await}. */
+    @FunctionalInterface
+    public interface Condition {
+        /** @return whether it holds */
+        boolean holds() throws Exception;
+    }
+
+    /**
+     * Polls {@code condition} every 10 ms.
+     *
+     * @throws AssertionError naming {@code what} and the pool's workers when it does not hold in time
+     */
+    public void await(Condition condition, int seconds, String what) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.holds()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("waited " + seconds + " s for " + what + ": " + pool().workers() + " "
+                        + pool().backends());
+            }
+            Thread.sleep(10);
+        }
+    }
+}
