@@ -2,10 +2,12 @@ package org.webaccel.harness.bench;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
@@ -13,6 +15,7 @@ import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.harness.PoolServices;
 import org.webaccel.harness.TestInputs;
@@ -29,20 +32,24 @@ public final class BenchPool {
     private final BundleContext context;
     private final ConfigurationAdmin cm;
     private final ModelRepository repository;
+    private final RecordingBackend browsers;
     private final String backend;
     private volatile ResourcePool pool;
+    private ServiceRegistration<BrowserBackend> registration;
 
     /**
      * @param context the framework
      * @param cm where the pool's configuration is changed
      * @param repository the models
-     * @param backend the backend whose workers the benchmark uses
+     * @param browsers the backend whose workers the benchmark uses; registered by {@link #reshape}
      */
-    public BenchPool(BundleContext context, ConfigurationAdmin cm, ModelRepository repository, String backend) {
+    public BenchPool(BundleContext context, ConfigurationAdmin cm, ModelRepository repository,
+            RecordingBackend browsers) {
         this.context = context;
         this.cm = cm;
         this.repository = repository;
-        this.backend = backend;
+        this.browsers = browsers;
+        this.backend = browsers.describe().name();
     }
 
     /** @return the pool service */
@@ -99,20 +106,35 @@ public final class BenchPool {
 
     /**
      * Gives the benchmark backend exactly {@code browsers} browsers of {@code pages} pages each, all fresh: the
-     * backend is drained until its workers are gone, the pool reconfigured, and the backend resumed.
+     * backend's service is withdrawn, so the pool closes its browsers as it does for a removed backend bundle,
+     * the pool is reconfigured, and the service registered again.
      */
     public void reshape(int browsers, int pages) throws Exception {
         ResourcePool p = pool();
-        p.drain(backend);
-        await(() -> p.workers().stream().noneMatch(w -> w.backend().equals(backend)), 60, "the workers to close");
+        unregister();
+        await(() -> p.backends().stream().noneMatch(b -> b.description().name().equals(backend))
+                && p.workers().stream().noneMatch(w -> w.backend().equals(backend)), 120,
+                "backend " + backend + " to be gone");
         Map<String, Object> props = new HashMap<>();
         props.put("minWorkers", browsers * pages);
         props.put("maxBrowsers", browsers);
         props.put("maxPagesPerBrowser", pages);
         props.put("maintenanceIntervalSeconds", 1);
         pool = PoolServices.reconfigure(context, cm, props);
-        pool.resume(backend);
+        Hashtable<String, Object> service = new Hashtable<>();
+        service.put(BrowserBackend.NAME_PROPERTY, backend);
+        synchronized (this) {
+            registration = context.registerService(BrowserBackend.class, this.browsers, service);
+        }
         awaitShape(browsers, pages, 180);
+    }
+
+    /** Withdraws the benchmark backend's service, if registered: the pool closes its browsers. */
+    public synchronized void unregister() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
     }
 
     /** Waits until the benchmark backend has {@code browsers x pages} connected workers. */

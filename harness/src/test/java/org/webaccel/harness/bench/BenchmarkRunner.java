@@ -5,14 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
@@ -60,12 +58,8 @@ public final class BenchmarkRunner {
         BrowserBackend chromium = service(BrowserBackend.class, "(" + BrowserBackend.NAME_PROPERTY + "=chromium)");
         RecordingBackend recording = new RecordingBackend(BACKEND, chromium);
         machine.put("chromium", recording.describe().browserVersion());
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put(BrowserBackend.NAME_PROPERTY, BACKEND);
-        ServiceRegistration<BrowserBackend> registration = context.registerService(BrowserBackend.class, recording,
-                props);
         BenchPool pool = new BenchPool(context, service(ConfigurationAdmin.class, null),
-                service(ModelRepository.class, null), BACKEND);
+                service(ModelRepository.class, null), recording);
         List<Figure> figures = new ArrayList<>();
         try {
             pool.pool().drain("chromium");
@@ -83,7 +77,7 @@ public final class BenchmarkRunner {
             figures.add(new RecoveryFigure(pool, recording, config).measure());
             figures.add(new StartupFigure(pool, config).measure());
         } finally {
-            registration.unregister();
+            pool.unregister();
         }
         machine.put("loadAverageAfter", loadAverage());
         Report report = new Report(machine, config.asMap(), figures);
