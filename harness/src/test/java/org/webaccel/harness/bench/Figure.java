@@ -60,8 +60,7 @@ public final class Figure {
 
     /** Adds a measured series. */
     public Figure series(String name, String unit, List<Double> samples) {
-        double[] values = samples.stream().mapToDouble(Double::doubleValue).toArray();
-        series.add(new Series(name, unit, List.copyOf(samples), Summary.of(values)));
+        series.add(new Series(name, unit, List.copyOf(samples), Summary.of(samples)));
         return this;
     }
 
@@ -79,7 +78,7 @@ public final class Figure {
         for (int i = 0; i < numerator.size(); i++) {
             r.add(numerator.get(i) / denominator.get(i));
         }
-        ratios.add(new Ratio(name, List.copyOf(r), Summary.of(r.stream().mapToDouble(Double::doubleValue).toArray())));
+        ratios.add(new Ratio(name, List.copyOf(r), Summary.of(r)));
         return this;
     }
 

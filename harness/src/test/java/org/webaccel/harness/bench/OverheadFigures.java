@@ -93,6 +93,6 @@ final class OverheadFigures {
     }
 
     static double median(List<Double> values) {
-        return Summary.of(values.stream().mapToDouble(Double::doubleValue).toArray()).median();
+        return Summary.of(values).median();
     }
 }

@@ -31,6 +31,18 @@ public record Summary(int n, double median, double q1, double q3, double min, do
                 s.getMax());
     }
 
+    /**
+     * @param samples the measurements, at least one
+     * @return their summary
+     */
+    public static Summary of(java.util.List<Double> samples) {
+        double[] values = new double[samples.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = samples.get(i);
+        }
+        return of(values);
+    }
+
     /** @return the interquartile range relative to the median, 0 when the median is 0 */
     public double relativeSpread() {
         return median == 0 ? 0 : (q3 - q1) / Math.abs(median);
