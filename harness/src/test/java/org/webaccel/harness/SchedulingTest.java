@@ -1,0 +1,290 @@
+package org.webaccel.harness;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.webaccel.api.DeadlineExceededException;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.PoolStatus;
+import org.webaccel.api.RejectedException;
+import org.webaccel.api.ResourcePool;
+import org.webaccel.api.Scaling;
+import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.health.FailureClass;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.tensor.Tensor;
+
+/**
+ * Scheduling with real Chromium in Felix: fair turns between models, per-model limits, dynamic batching that
+ * gives the same results as single runs, deadlines, and the scaling controller's decisions.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SchedulingTest {
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin cm;
+
+    @Inject
+    private ModelRepository repository;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
+    }
+
+    private ModelDescriptor model(String name) {
+        return repository.find(name, null).orElseThrow();
+    }
+
+    private static CompletableFuture<InferenceResult> infer(ResourcePool pool, ModelDescriptor m,
+            Map<String, Tensor> in, Duration timeout) {
+        return pool.infer(m.name(), in, InferenceOptions.defaults().withTimeout(timeout)).toCompletableFuture();
+    }
+
+    private static long served(ResourcePool pool) {
+        return pool.workers().stream().mapToLong(WorkerInfo::served).sum();
+    }
+
+    /** Warms every worker with the model, so that session creation does not fall into a measured window. */
+    private static void warm(ResourcePool pool, ModelDescriptor m, int n) throws Exception {
+        List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
+        for (int i = 0; i < n * 2; i++) {
+            all.add(infer(pool, m, TestInputs.random(m, i, 1), Duration.ofSeconds(120)));
+        }
+        for (var f : all) {
+            f.get(180, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    public void batchedRequestsGetTheSameResultsAsSingleRuns() throws Exception {
+        ModelDescriptor m = model("image-classifier");
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
+                "idleTimeoutSeconds", 0L));
+        PoolServices.awaitWorkers(pool, 1, 120);
+        warm(pool, m, 1);
+        List<Map<String, Tensor>> inputs = new ArrayList<>();
+        List<InferenceResult> single = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            inputs.add(TestInputs.random(m, 500 + i, 1 + i % 2));
+            single.add(infer(pool, m, inputs.get(i), Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS));
+        }
+        pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
+                "idleTimeoutSeconds", 0L, "batchMaxSize", "image-classifier=8", "batchMaxDelayMillis",
+                "image-classifier=200"));
+        long runsBefore = served(pool);
+        List<CompletableFuture<InferenceResult>> batched = new ArrayList<>();
+        for (Map<String, Tensor> in : inputs) {
+            batched.add(infer(pool, m, in, Duration.ofSeconds(60)));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            InferenceResult b = batched.get(i).get(60, TimeUnit.SECONDS);
+            for (var e : single.get(i).outputs().entrySet()) {
+                Tensor got = b.outputs().get(e.getKey());
+                assertTrue("same shape", java.util.Arrays.equals(e.getValue().shape(), got.shape()));
+                double diff = NativeReference.maxAbsDiff(e.getValue().toFloats(), got.toFloats());
+                assertTrue(e.getKey() + " of request " + i + " differs by " + diff, diff <= 1e-5);
+            }
+        }
+        long runs = served(pool) - runsBefore;
+        System.out.println("BATCHING 16 requests (24 images) ran in " + runs + " browser calls");
+        assertTrue("16 requests of up to 2 images each, batches of 8: at most 8 calls, took " + runs, runs <= 8);
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
+    }
+
+    @Test
+    public void aBurstOfOneModelDoesNotStarveAnother() throws Exception {
+        ModelDescriptor burst = model("image-classifier");
+        ModelDescriptor other = model("text-encoder");
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
+                "idleTimeoutSeconds", 0L));
+        PoolServices.awaitWorkers(pool, 1, 120);
+        warm(pool, burst, 1);
+        warm(pool, other, 1);
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            all.add(infer(pool, burst, TestInputs.random(burst, i, 1), Duration.ofSeconds(120))
+                    .whenComplete((r, e) -> order.add("burst")));
+        }
+        for (int i = 0; i < 5; i++) {
+            all.add(infer(pool, other, TestInputs.random(other, i, 1), Duration.ofSeconds(120))
+                    .whenComplete((r, e) -> order.add("other")));
+        }
+        for (var f : all) {
+            f.get(180, TimeUnit.SECONDS);
+        }
+        List<String> seen = new ArrayList<>(order);
+        int lastOther = seen.lastIndexOf("other");
+        System.out.println("FAIRNESS the last of 5 text-encoder requests ended as number " + (lastOther + 1)
+                + " of 65 (in arrival order it would be 65)");
+        assertTrue("text-encoder requests took turns with the burst: " + seen, lastOther < 20);
+    }
+
+    @Test
+    public void aModelAtItsConcurrencyLimitWaitsAndItsQueueIsBounded() throws Exception {
+        ModelDescriptor m = model("image-classifier");
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maxBrowsers", 1,
+                "idleTimeoutSeconds", 0L, "modelConcurrency", "image-classifier=1", "modelQueueLimits",
+                "image-classifier=10"));
+        PoolServices.awaitWorkers(pool, 2, 120);
+        List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
+        int rejected = 0;
+        for (int i = 0; i < 30; i++) {
+            CompletableFuture<InferenceResult> f = infer(pool, m, TestInputs.random(m, i, 1), Duration.ofSeconds(60));
+            if (f.isCompletedExceptionally()) {
+                try {
+                    f.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    assertTrue(e.getCause() instanceof RejectedException);
+                    assertTrue(e.getCause().getMessage(),
+                            e.getCause().getMessage().startsWith("queue full for model image-classifier"));
+                    rejected++;
+                    continue;
+                }
+            }
+            all.add(f);
+        }
+        int maxBusy = 0;
+        while (all.stream().anyMatch(f -> !f.isDone())) {
+            maxBusy = Math.max(maxBusy, pool.status().busy());
+            Thread.sleep(2);
+        }
+        for (var f : all) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        assertTrue("the model's queue bound of 10 rejected some of 30: " + rejected, rejected > 0);
+        assertEquals("at most one image-classifier request ran at a time on two workers", 1, maxBusy);
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
+    }
+
+    @Test
+    public void aRequestPastItsDeadlineInTheQueueFailsAndIsNeverRun() throws Exception {
+        ModelDescriptor m = model("image-classifier");
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
+                "idleTimeoutSeconds", 0L));
+        PoolServices.awaitWorkers(pool, 1, 120);
+        warm(pool, m, 1);
+        PoolStatus before = pool.status();
+        long runsBefore = served(pool);
+        List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(infer(pool, m, TestInputs.random(m, i, 1), Duration.ofMillis(40)));
+        }
+        int ok = 0;
+        int expired = 0;
+        for (var f : all) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+                ok++;
+            } catch (ExecutionException e) {
+                assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof DeadlineExceededException);
+                DeadlineExceededException d = (DeadlineExceededException) e.getCause();
+                if (d.failureClass() == FailureClass.DEADLINE_EXCEEDED) {
+                    assertTrue(d.getMessage(), d.getMessage().contains("it was never run"));
+                    expired++;
+                }
+            }
+        }
+        Thread.sleep(500);
+        long runs = served(pool) - runsBefore;
+        PoolStatus after = pool.status();
+        System.out.println("DEADLINES of 40 requests with 40 ms each: " + ok + " ran, " + expired
+                + " expired in the queue; the page ran " + runs);
+        assertTrue("a 40 ms deadline on one worker leaves some requests in the queue: " + expired, expired > 0);
+        assertEquals(expired, after.failedByClass().get(FailureClass.DEADLINE_EXCEEDED)
+                - before.failedByClass().get(FailureClass.DEADLINE_EXCEEDED));
+        assertTrue("requests that expired in the queue never ran: " + runs + " runs for " + (40 - expired),
+                runs <= 40 - expired);
+    }
+
+    @Test
+    public void theControllerAddsWorkersWhenRequestsWaitAndRemovesThemWhenIdle() throws Exception {
+        ModelDescriptor m = model("text-encoder");
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxWorkers", 3,
+                "maxBrowsers", 1, "maxPagesPerBrowser", 4, "targetQueueWaitMillis", 100L,
+                "maintenanceIntervalSeconds", 1, "idleTimeoutSeconds", 3L));
+        PoolServices.awaitWorkers(pool, 1, 120);
+        List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.status().workers() < 3 && System.nanoTime() < end) {
+            while (pool.status().queued() < 30) {
+                all.add(infer(pool, m, TestInputs.random(m, all.size(), 1), Duration.ofSeconds(120)));
+            }
+            Thread.sleep(50);
+        }
+        for (var f : all) {
+            f.get(180, TimeUnit.SECONDS);
+        }
+        Scaling s = pool.scaling();
+        System.out.println("SCALING " + s.decisions());
+        assertTrue("scaled up to 3 workers: " + s, pool.status().workers() >= 3);
+        assertTrue(s.toString(), s.decisions().stream().anyMatch(d -> d.contains("scaled chromium up to 2 workers: "
+                + "the oldest request waited")));
+        end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.status().workers() > 1 && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        s = pool.scaling();
+        assertEquals("back to the minimum when idle: " + s, 1, pool.status().workers());
+        assertTrue(s.toString(), s.decisions().stream().anyMatch(d -> d.contains("scaled chromium down to")));
+
+        // Over the memory budget the controller adds nothing, and says why.
+        pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxWorkers", 3, "maxBrowsers", 1,
+                "maxPagesPerBrowser", 4, "targetQueueWaitMillis", 100L, "maintenanceIntervalSeconds", 1,
+                "idleTimeoutSeconds", 3L, "memoryBudgetMegabytes", 1L));
+        all.clear();
+        end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.scaling().decisions().stream().noneMatch(d -> d.contains("not scaling up"))
+                && System.nanoTime() < end) {
+            while (pool.status().queued() < 30) {
+                all.add(infer(pool, m, TestInputs.random(m, all.size(), 1), Duration.ofSeconds(120)));
+            }
+            Thread.sleep(50);
+        }
+        for (var f : all) {
+            f.get(180, TimeUnit.SECONDS);
+        }
+        s = pool.scaling();
+        assertEquals(s.toString(), 1, pool.status().workers());
+        assertTrue(s.toString(), s.decisions().stream().anyMatch(d -> d.contains("not scaling up")
+                && d.contains("MiB budget")));
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
+    }
+
+    @Test
+    public void autoLetsThePoolChooseTheProvider() throws Exception {
+        ModelDescriptor m = model("image-classifier");
+        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1));
+        PoolServices.awaitWorkers(pool, 1, 120);
+        InferenceResult r = pool.infer(m.name(), TestInputs.random(m, 1, 1),
+                InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.AUTO)).toCompletableFuture()
+                .get(120, TimeUnit.SECONDS);
+        assertTrue("a real provider, not auto: " + r.executionProvider(), r.executionProvider() != ExecutionProvider.AUTO);
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
+    }
+}
