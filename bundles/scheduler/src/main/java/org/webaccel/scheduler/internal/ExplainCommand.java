@@ -52,6 +52,11 @@ public final class ExplainCommand {
             @Descriptor("execution provider to ask for: auto, wasm, webgpu or webnn")
             @Parameter(names = "--ep", absentValue = "auto") String ep,
             @Descriptor("model name, or name:version") String model) {
+        return explain(ep, model, health);
+    }
+
+    /** {@link #explain(String, String)} with the health monitor given, or null for none. */
+    String explain(String ep, String model, HealthMonitor monitor) {
         ExecutionProvider requested = ExecutionProvider.of(ep);
         ModelDescriptor descriptor = find(pool.models(), model);
         List<WorkerInfo> workers = pool.workers();
@@ -59,7 +64,6 @@ public final class ExplainCommand {
         for (BackendStatus b : pool.backends()) {
             families.put(b.description().name(), b.description().family());
         }
-        HealthMonitor monitor = health;
         WorkerCandidates candidates = new WorkerCandidates(families, view(monitor),
                 w -> memory(w, monitor));
         Map<String, String> states = new HashMap<>();
