@@ -54,9 +54,11 @@ public final class PlacementComponent implements PlacementPolicy {
         refresher.scheduleWithFixedDelay(history::refresh, 0, period, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops the history reads; waits briefly for one in flight so none runs after the bundle stopped. */
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
         refresher.shutdownNow();
+        refresher.awaitTermination(2, TimeUnit.SECONDS);
     }
 
     @Override
