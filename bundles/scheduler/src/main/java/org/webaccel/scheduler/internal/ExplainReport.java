@@ -36,6 +36,10 @@ final class ExplainReport {
         if (scores.isEmpty()) {
             return out.append("no connected worker: nothing to place on\n").toString();
         }
+        if (requested != ExecutionProvider.AUTO
+                && scores.stream().noneMatch(s -> s.candidate().executionProvider() == requested)) {
+            out.append("no connected page supports ").append(requested.id()).append('\n');
+        }
         Set<String> partNames = new LinkedHashSet<>();
         scores.forEach(s -> partNames.addAll(s.parts().keySet()));
 

@@ -167,6 +167,19 @@ public class ExplainCommandTest {
     }
 
     @Test
+    public void aProviderNoPageSupportsIsSaidSo() {
+        var scores = new DefaultPlacement(Fixtures.settings(), () -> History.EMPTY).rank(
+                new org.webaccel.api.scheduling.PlacementRequest(V1, org.webaccel.api.ExecutionProvider.WEBNN),
+                List.of(Fixtures.candidate("w-1", "chromium", org.webaccel.api.ExecutionProvider.WASM)));
+        String text = ExplainReport.format(V1, org.webaccel.api.ExecutionProvider.WEBNN, scores, Map.of("w-1", "idle"));
+        assertTrue(text, text.contains("\nno connected page supports webnn\n"));
+        assertTrue(text, text.contains("no: provider wasm, requested webnn"));
+        assertEquals("no connected worker: nothing to place on\n", ExplainReport.format(V1,
+                org.webaccel.api.ExecutionProvider.AUTO, List.of(), Map.of()).lines().skip(1).findFirst()
+                .orElseThrow() + "\n");
+    }
+
+    @Test
     public void badArgumentsGetSpecificErrors() {
         ModelNotFoundException unknown = assertThrows(ModelNotFoundException.class,
                 () -> command().explain("auto", "resnet", null));
