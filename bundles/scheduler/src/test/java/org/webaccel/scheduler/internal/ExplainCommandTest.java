@@ -75,6 +75,16 @@ public class ExplainCommandTest {
         public void resume(String backend) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public org.webaccel.api.Pressure pressure() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public org.webaccel.api.Scaling scaling() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Firefox's breaker is open; w-2 has health 40; every other question has no answer. */

@@ -54,6 +54,16 @@ final class FixedMetricsStore implements MetricsStore {
     }
 
     @Override
+    public List<InferenceRecord> history(String model, int limit) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<org.webaccel.api.metrics.LatencyPoint> timeline(Duration window, Duration step) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public RecordingStatus status() {
         throw new UnsupportedOperationException();
     }
