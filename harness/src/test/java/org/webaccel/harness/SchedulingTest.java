@@ -277,14 +277,20 @@ public class SchedulingTest {
     }
 
     @Test
-    public void autoLetsThePoolChooseTheProvider() throws Exception {
-        ModelDescriptor m = model("image-classifier");
+    public void autoLetsThePlacementPolicyChooseTheProviderFromTheAffinityTable() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1));
         PoolServices.awaitWorkers(pool, 1, 120);
-        InferenceResult r = pool.infer(m.name(), TestInputs.random(m, 1, 1),
+        // Default table: vision -> chromium/webgpu; text -> */webnn, which no page here has, so wasm.
+        ModelDescriptor vision = model("image-classifier");
+        InferenceResult r = pool.infer(vision.name(), TestInputs.random(vision, 1, 1),
                 InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.AUTO)).toCompletableFuture()
-                .get(120, TimeUnit.SECONDS);
-        assertTrue("a real provider, not auto: " + r.executionProvider(), r.executionProvider() != ExecutionProvider.AUTO);
+                .get(180, TimeUnit.SECONDS);
+        assertEquals(ExecutionProvider.WEBGPU, r.executionProvider());
+        ModelDescriptor text = model("text-encoder");
+        r = pool.infer(text.name(), TestInputs.random(text, 1, 1),
+                InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.AUTO)).toCompletableFuture()
+                .get(180, TimeUnit.SECONDS);
+        assertEquals(ExecutionProvider.WASM, r.executionProvider());
         PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
     }
 }
