@@ -67,13 +67,22 @@ function renderCards(s) {
   // every counter the pool reports, including ones this page does not know by name
   const dl = $("pool-counters");
   dl.replaceChildren();
+  // nested counters (failures by class) are shown one per entry, e.g. failedByClass.HANG
+  const flat = [];
   for (const [k, v] of Object.entries(p)) {
+    if (v && typeof v === "object") {
+      for (const [c, n] of Object.entries(v)) { flat.push([k + "." + c, n]); }
+    } else {
+      flat.push([k, v]);
+    }
+  }
+  for (const [k, v] of flat) {
     const item = document.createElement("div");
     const dt = document.createElement("dt");
     dt.textContent = k;
     const dd = document.createElement("dd");
     dd.id = "pool-" + k;
-    dd.textContent = typeof v === "object" ? JSON.stringify(v) : String(v);
+    dd.textContent = String(v);
     item.append(dt, dd);
     dl.appendChild(item);
   }
