@@ -18,6 +18,10 @@ const TYPED = {
   int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
 };
 const sessions = new Map();      // "name:version@ep" -> Promise<InferenceSession>
+// Outputs kept for later requests of other models, by the id the pool gave them: id -> ort.Tensor.
+// A 'cpu' tensor lives in this page's JavaScript memory and is copied into the wasm heap by each run that
+// reads it; a 'gpu-buffer' tensor (webgpu) stays in its GPU buffer and WebGPU sessions read it in place.
+const shared = new Map();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let socket;
@@ -101,15 +105,25 @@ async function capabilities() {
   };
 }
 
-function session(model, url, ep) {
-  const key = `${model}@${ep}`;
+// On webgpu, outputs to keep stay in GPU buffers: the output location is a session option, so a session whose
+// outputs are kept is a session of its own.
+function sessionKey(model, ep, gpuOutputs) {
+  return gpuOutputs.length ? `${model}@${ep}#gpu-buffer:${gpuOutputs.join(',')}` : `${model}@${ep}`;
+}
+
+function session(model, url, ep, gpuOutputs) {
+  const key = sessionKey(model, ep, gpuOutputs);
   let s = sessions.get(key);
   if (!s) {
     const provider = ep === 'webnn' ? { name: 'webnn', deviceType: webnnDeviceType } : ep;
     if (ep === 'webnn' && !webnnDeviceType) {
       return Promise.reject(new Error('this page has no working WebNN device'));
     }
-    s = ort.InferenceSession.create(url, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    const options = { executionProviders: [provider], graphOptimizationLevel: 'all' };
+    if (gpuOutputs.length) {
+      options.preferredOutputLocation = Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer']));
+    }
+    s = ort.InferenceSession.create(url, options);
     sessions.set(key, s);
     // A failed load must not poison later attempts.
     s.catch(() => sessions.delete(key));
@@ -165,15 +179,41 @@ function encodeFrame(header, arrays) {
   return out.buffer;
 }
 
+function byteSize(t) {
+  const Typed = TYPED[t.type];
+  return t.dims.reduce((n, d) => n * Number(d), 1) * (Typed ? Typed.BYTES_PER_ELEMENT : 0);
+}
+
+function dropShared(id) {
+  const t = shared.get(id);
+  shared.delete(id);
+  if (t && t.location === 'gpu-buffer') {
+    t.dispose();
+  }
+}
+
+async function sharedInput(ref, ep) {
+  const t = shared.get(ref.id);
+  if (!t) {
+    const e = new Error(`shared tensor ${ref.id} for input '${ref.name}' is not held by this page`);
+    e.name = 'SharedTensorMissing';
+    throw e;
+  }
+  // A GPU buffer feeds only WebGPU sessions; the other providers read a CPU copy.
+  return t.location === 'gpu-buffer' && ep !== 'webgpu' ? new ort.Tensor(t.type, await t.getData(), t.dims) : t;
+}
+
 async function run(buffer) {
   const req = decodeFrame(buffer);
+  const keep = new Map((req.keep || []).map((k) => [k.name, k.id]));
+  const storedIds = [];
   let loadMs = 0;
   let stage = 'load';
   try {
     const t0 = performance.now();
-    const key = `${req.model}@${req.ep}`;
-    const cached = sessions.has(key);
-    const s = await session(req.model, req.url, req.ep);
+    const gpuOutputs = req.ep === 'webgpu' ? [...keep.keys()].sort() : [];
+    const cached = sessions.has(sessionKey(req.model, req.ep, gpuOutputs));
+    const s = await session(req.model, req.url, req.ep, gpuOutputs);
     if (!cached) {
       loadMs = performance.now() - t0;
     }
@@ -182,9 +222,23 @@ async function run(buffer) {
     for (const t of req.inputs) {
       feeds[t.name] = tensorView(buffer, t);
     }
+    for (const ref of req.refs || []) {
+      feeds[ref.name] = await sharedInput(ref, req.ep);
+    }
     const t1 = performance.now();
     const results = await s.run(feeds);
-    const names = req.outputs && req.outputs.length ? req.outputs : s.outputNames;
+    const kept = [];
+    for (const [name, id] of keep) {
+      const t = results[name];
+      if (!t) {
+        throw new Error(`model ${req.model} has no output '${name}' to keep`);
+      }
+      dropShared(id);
+      shared.set(id, t);
+      storedIds.push(id);
+      kept.push({ name, id, dtype: t.type, shape: t.dims.map(Number), bytes: byteSize(t), location: t.location });
+    }
+    const names = (req.outputs && req.outputs.length ? req.outputs : s.outputNames).filter((n) => !keep.has(n));
     const outputs = [];
     const arrays = [];
     for (const name of names) {
@@ -195,8 +249,10 @@ async function run(buffer) {
       arrays.push(data);
     }
     const computeMs = performance.now() - t1;
-    socket.send(encodeFrame({ type: 'result', id: req.id, computeMs, loadMs, outputs }, arrays));
+    socket.send(encodeFrame({ type: 'result', id: req.id, computeMs, loadMs, outputs, kept }, arrays));
   } catch (e) {
+    // A failed request keeps nothing: the pool never learns of tensors it did not get a result for.
+    storedIds.forEach(dropShared);
     socket.send(JSON.stringify({
       type: 'error', id: req.id, stage, name: String(e && e.name || ''), message: String(e && e.message || e), loadMs,
     }));
@@ -228,6 +284,8 @@ async function main() {
       const msg = JSON.parse(event.data);
       if (msg.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong', t: msg.t }));
+      } else if (msg.type === 'release') {
+        msg.ids.forEach(dropShared);
       } else if (msg.type === 'fault') {
         injectFault(msg.kind);
       }

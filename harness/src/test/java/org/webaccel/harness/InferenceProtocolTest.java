@@ -263,7 +263,8 @@ public class InferenceProtocolTest {
 
     @Test
     public void unknownModelsAndVersionsAre404WithTheKnownModels() throws Exception {
-        String known = "known models: [audio-encoder:1, broken:1, image-classifier:1, text-encoder:1]";
+        String known = "known models: [audio-encoder:1, broken:1, image-classifier:1, text-classifier-head:1, "
+                + "text-encoder:1, text-projection-head:1]";
         HttpResponse<byte[]> infer = client.post("/v2/models/nope/infer", ProtocolClient.inferRequest(
                 Map.of("x", Tensor.ofFloats(new long[] {1}, 1f)), false, null, null));
         assertStatus(404, infer);

@@ -37,6 +37,35 @@ public interface WorkerChannel {
     CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
             List<String> outputs);
 
+    /**
+     * Runs a model like {@link #run(ModelDescriptor, ExecutionProvider, Map, List)}, where some inputs are
+     * tensors the page kept earlier and some outputs stay in the page. Kept outputs are not sent back: the
+     * result lists them in {@link PageResult#kept()}.
+     *
+     * @param references inputs read from tensors the page holds: input name to tensor id
+     * @param keep outputs to keep: output name to the id to keep it under
+     * @return as the plain run; fails with {@link PageException} (error name {@code SharedTensorMissing}) when
+     *         the page does not hold a referenced tensor
+     * @throws UnsupportedOperationException from a channel that cannot share tensors, when either map is not
+     *         empty
+     */
+    default CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
+            List<String> outputs, Map<String, String> references, Map<String, String> keep) {
+        if (!references.isEmpty() || !keep.isEmpty()) {
+            throw new UnsupportedOperationException("worker " + workerId() + " cannot share tensors");
+        }
+        return run(model, ep, inputs, outputs);
+    }
+
+    /**
+     * Frees tensors the page kept. Ids the page does not hold are ignored; nothing is sent when the socket is
+     * closed.
+     *
+     * @param ids tensor ids
+     */
+    default void releaseTensors(java.util.Collection<String> ids) {
+    }
+
     /** @return whether the WebSocket is open */
     boolean isOpen();
 

@@ -3,5 +3,5 @@
  * pool a {@link org.webaccel.bridge.WorkerChannel} once a page has connected.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.webaccel.bridge;

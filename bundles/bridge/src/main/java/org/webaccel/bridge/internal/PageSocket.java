@@ -32,6 +32,7 @@ import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.bridge.ChannelClosedException;
+import org.webaccel.bridge.KeptTensor;
 import org.webaccel.bridge.PageException;
 import org.webaccel.bridge.PageResult;
 import org.webaccel.bridge.WorkerChannel;
@@ -80,6 +81,12 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
     @Override
     public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
             List<String> outputs) {
+        return run(model, ep, inputs, outputs, Map.of(), Map.of());
+    }
+
+    @Override
+    public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
+            List<String> outputs, Map<String, String> references, Map<String, String> keep) {
         CompletableFuture<PageResult> result = new CompletableFuture<>();
         if (closedReason != null) {
             result.completeExceptionally(new ChannelClosedException(closedReason));
@@ -93,6 +100,14 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
         header.put("url", "../models/" + encode(model.name()) + "/" + encode(model.version()) + "/model.onnx");
         header.put("ep", ep.id());
         outputs.forEach(header.putArray("outputs")::add);
+        if (!references.isEmpty()) {
+            var refs = header.putArray("refs");
+            references.forEach((name, tensorId) -> refs.addObject().put("name", name).put("id", tensorId));
+        }
+        if (!keep.isEmpty()) {
+            var kept = header.putArray("keep");
+            keep.forEach((name, tensorId) -> kept.addObject().put("name", name).put("id", tensorId));
+        }
         ByteBuf frame;
         try {
             frame = codec.encode(header, inputs);
@@ -144,6 +159,16 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
             ObjectNode ping = json.createObjectNode().put("type", "ping").put("t", System.currentTimeMillis());
             channel.writeAndFlush(new TextWebSocketFrame(ping.toString()));
         }, intervalMillis, intervalMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void releaseTensors(java.util.Collection<String> tensorIds) {
+        if (tensorIds.isEmpty() || closedReason != null) {
+            return;
+        }
+        ObjectNode msg = json.createObjectNode().put("type", "release");
+        tensorIds.forEach(msg.putArray("ids")::add);
+        channel.writeAndFlush(new TextWebSocketFrame(msg.toString()));
     }
 
     /** Asks the page to commit a fault (see {@code WorkerBridge.Fault}). */
@@ -243,13 +268,34 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
         long id = d.header().path("id").asLong();
         Pending p = pending.remove(id);
+        List<KeptTensor> kept = kept(d.header());
         if (p == null) {
             LOG.log(Level.DEBUG, "worker " + workerId + " answered request " + id + " that is no longer waiting");
+            // Nobody will ever own what it kept for that request.
+            releaseTensors(kept.stream().map(KeptTensor::id).toList());
             return;
         }
         double roundTripMs = (System.nanoTime() - p.sentNanos) / 1e6;
         p.result.complete(new PageResult(d.tensors(), d.header().path("computeMs").asDouble(),
-                d.header().path("loadMs").asDouble(), roundTripMs));
+                d.header().path("loadMs").asDouble(), roundTripMs, kept));
+    }
+
+    private static List<KeptTensor> kept(JsonNode header) throws IOException {
+        List<KeptTensor> kept = new java.util.ArrayList<>();
+        for (JsonNode k : header.path("kept")) {
+            long[] shape = new long[k.path("shape").size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = k.path("shape").get(i).asLong();
+            }
+            try {
+                kept.add(new KeptTensor(k.path("name").asText(), k.path("id").asText(),
+                        org.webaccel.api.tensor.DType.of(k.path("dtype").asText()), shape, k.path("bytes").asLong(),
+                        k.path("location").asText("cpu")));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("kept tensor '" + k.path("name").asText() + "': " + e.getMessage());
+            }
+        }
+        return kept;
     }
 
     @Override

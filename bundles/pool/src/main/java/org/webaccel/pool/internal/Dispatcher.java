@@ -470,6 +470,10 @@ final class Dispatcher {
                 Request r = it.next();
                 if (r.isDone() || r.attempt.isDone()) {
                     it.remove();
+                } else if (r.holder != null && workers.stream().noneMatch(w -> w.id.equals(r.holder))) {
+                    it.remove();
+                    CompletableFuture<InferenceResult> attempt = r.attempt;
+                    unsupported.add(() -> failAttempt(attempt, SharedTensors.holderGone(r), false));
                 } else if (!anyCouldServe(r)) {
                     it.remove();
                     CompletableFuture<InferenceResult> attempt = r.attempt;
@@ -522,7 +526,7 @@ final class Dispatcher {
         ModelSettings s = settings;
         String model = r.model.name();
         int max = s.batchMax(model);
-        if (max <= 1 || !r.avoidBackends.isEmpty() || !Batches.batchable(r.model)) {
+        if (max <= 1 || !r.avoidBackends.isEmpty() || !Batches.batchable(r.model) || SharedTensors.shares(r)) {
             return List.of(r);
         }
         List<Request> members = new ArrayList<>(List.of(r));
@@ -534,6 +538,7 @@ final class Dispatcher {
                 break;
             }
             if (q != r && q.model.id().equals(r.model.id()) && q.ep == r.ep && q.avoidBackends.isEmpty()
+                    && !SharedTensors.shares(q)
                     && !q.isDone() && !q.attempt.isDone() && Batches.compatible(r.inputs, q.inputs)
                     && size + Batches.size(q.inputs) <= max) {
                 members.add(q);
@@ -680,7 +685,7 @@ final class Dispatcher {
     /** Whether the worker may take this request, breakers aside. */
     private static boolean fits(Worker w, Request r) {
         return !w.draining && w.host.recycling == null && w.supports(r.ep)
-                && !r.avoidBackends.contains(w.host.backend.name());
+                && !r.avoidBackends.contains(w.host.backend.name()) && (r.holder == null || r.holder.equals(w.id));
     }
 
     /**
@@ -783,7 +788,7 @@ final class Dispatcher {
     }
 
     private void run(Request r, Worker w, CompletableFuture<InferenceResult> attempt) {
-        w.channel.run(r.model, r.ep, r.inputs, List.of())
+        w.channel.run(r.model, r.ep, r.inputs, List.of(), r.references, r.keep)
                 .whenComplete((page, error) -> finished(r, w, attempt, page, error));
     }
 
@@ -824,6 +829,8 @@ final class Dispatcher {
             double queuedMs = (r.startedNanos - r.submittedNanos) / 1e6;
             double transferMs = Math.max(0, page.roundTripMs() - page.computeMs() - page.loadMs());
             Timings t = new Timings(queuedMs, page.loadMs(), transferMs, page.computeMs(), r.msSinceSubmit(now));
+            r.kept = page.kept();
+            r.keptOn = w.channel;
             attempt.complete(new InferenceResult(r.model.id(), page.outputs(), t, w.id, w.host.backend.name(), r.ep));
         } else if (cause instanceof ChannelClosedException) {
             // workerLost (from the channel's close listener) owns the retry; this covers the race where the

@@ -15,7 +15,7 @@ final class FailureClassifier {
     private static final List<String> UNSUPPORTED = List.of("could not find an implementation", "not implemented",
             "no available backend found", "unsupported", "is not supported", "not support", "no working webnn");
     private static final List<String> INVALID_INPUT = List.of("invalid dimensions", "invalid rank",
-            "unexpected input data type", "is missing in 'feeds'", "invalid input");
+            "unexpected input data type", "is missing in 'feeds'", "invalid input", "sharedtensormissing");
 
     private FailureClassifier() {
     }

@@ -9,6 +9,7 @@ import org.webaccel.api.model.Dim;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.tensors.SharedTensor;
 
 /** Checks a request's inputs against the model's signature before anything is queued. */
 final class InputValidator {
@@ -22,9 +23,30 @@ final class InputValidator {
      * @throws InvalidInputException naming the model, the input and what is wrong with it
      */
     void validate(ModelDescriptor model, Map<String, Tensor> inputs) {
+        validate(model, inputs, Map.of());
+    }
+
+    /**
+     * Checks inputs of which some are shared tensors held by a page: those are checked by their dtype and shape.
+     *
+     * @param references inputs read from shared tensors, by input name
+     * @throws InvalidInputException naming the model, the input and what is wrong with it
+     */
+    void validate(ModelDescriptor model, Map<String, Tensor> inputs, Map<String, SharedTensor> references) {
         String m = "model '" + model.name() + "'";
-        if (inputs == null || inputs.isEmpty()) {
+        if ((inputs == null || inputs.isEmpty()) && references.isEmpty()) {
             throw new InvalidInputException(m + " expects inputs " + model.inputs() + "; got none");
+        }
+        inputs = inputs == null ? Map.of() : inputs;
+        for (String name : references.keySet()) {
+            if (inputs.containsKey(name)) {
+                throw new InvalidInputException(m + ": input '" + name + "' is given both as bytes and as shared "
+                        + "tensor " + references.get(name).id());
+            }
+            if (model.input(name).isEmpty()) {
+                throw new InvalidInputException(m + " has no input '" + name + "' (given shared tensor "
+                        + references.get(name).id() + "); its inputs are " + model.inputs());
+            }
         }
         for (String name : inputs.keySet()) {
             if (model.input(name).isEmpty()) {
@@ -36,14 +58,16 @@ final class InputValidator {
         Map<String, String> symbolSource = new HashMap<>();
         for (TensorSpec spec : model.inputs()) {
             Tensor t = inputs.get(spec.name());
-            if (t == null) {
+            SharedTensor ref = references.get(spec.name());
+            if (t == null && ref == null) {
                 throw new InvalidInputException(m + " is missing input '" + spec.name() + "' (" + spec + ")");
             }
-            String in = "input '" + spec.name() + "' of " + m;
-            if (t.dtype() != spec.dtype()) {
-                throw new InvalidInputException(in + " must be " + spec.dtype() + "; got " + t.dtype());
+            String in = "input '" + spec.name() + "' of " + m + (ref == null ? "" : " (shared tensor " + ref.id() + ")");
+            org.webaccel.api.tensor.DType dtype = t == null ? ref.dtype() : t.dtype();
+            if (dtype != spec.dtype()) {
+                throw new InvalidInputException(in + " must be " + spec.dtype() + "; got " + dtype);
             }
-            long[] shape = t.shape();
+            long[] shape = t == null ? ref.shape() : t.shape();
             List<Dim> dims = spec.shape();
             if (shape.length != dims.size()) {
                 throw new InvalidInputException(in + " expects shape " + spec.shapeText() + " (rank " + dims.size()
@@ -67,8 +91,10 @@ final class InputValidator {
                     }
                 }
             }
-            checkRange(in, spec, t);
-            total += t.byteSize();
+            if (t != null) {
+                checkRange(in, spec, t);
+                total += t.byteSize();
+            }
         }
         if (total > maxInputBytes) {
             throw new InvalidInputException("inputs of " + m + " total " + total + " bytes, over the limit of "

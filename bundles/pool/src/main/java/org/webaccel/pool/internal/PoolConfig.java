@@ -93,4 +93,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Dynamic batching: how long, in ms, a model's oldest queued request may "
             + "wait for its batch to reach the preferred size, as name=ms pairs (default 0: never wait).")
     String batchMaxDelayMillis() default "";
+
+    @AttributeDefinition(description = "Shared tensors: bytes of kept model outputs each page may hold; past it the "
+            + "least recently used unreferenced, unpinned ones are evicted (see TensorSharing).")
+    long sharedTensorBudgetBytes() default 268435456L;
 }

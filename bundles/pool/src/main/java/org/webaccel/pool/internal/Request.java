@@ -51,6 +51,15 @@ final class Request {
     final Set<String> avoidBackends = new HashSet<>();
     /** Guarded by the dispatcher's lock: the current attempt, completed by its worker or its failure. */
     CompletableFuture<InferenceResult> attempt;
+    /** Inputs read from shared tensors (input name to tensor id); set before submission. */
+    Map<String, String> references = Map.of();
+    /** The worker that holds the referenced tensors, where the request must run; null when it references none. */
+    String holder;
+    /** Outputs to keep in the page (output name to tensor id); set before submission. */
+    Map<String, String> keep = Map.of();
+    /** Set by the successful attempt: what its page kept, and that page's channel. */
+    volatile java.util.List<org.webaccel.bridge.KeptTensor> kept = java.util.List.of();
+    volatile org.webaccel.bridge.WorkerChannel keptOn;
 
     Request(long id, ModelDescriptor model, Map<String, Tensor> inputs, InferenceOptions options, long now) {
         this.id = id;

@@ -71,6 +71,8 @@ public final class WorkerPool implements ResourcePool {
     private final HistoryRecorder history;
     private final java.util.ArrayDeque<String> decisions = new java.util.ArrayDeque<>();
     private volatile String lastRefusal;
+    private final SharedTensors sharedTensors;
+    private final org.osgi.framework.ServiceRegistration<org.webaccel.api.tensors.TensorSharing> sharing;
 
     /** The performance history, when a metrics bundle is installed; recording never waits for it. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -91,9 +93,11 @@ public final class WorkerPool implements ResourcePool {
      * @param config sizes and limits
      * @param bridge where worker pages connect
      * @param models the models the pool can run
+     * @param context where the pool registers its {@link org.webaccel.api.tensors.TensorSharing} service
      */
     @Activate
-    public WorkerPool(PoolConfig config, @Reference WorkerBridge bridge, @Reference ModelRepository models) {
+    public WorkerPool(PoolConfig config, @Reference WorkerBridge bridge, @Reference ModelRepository models,
+            org.osgi.framework.BundleContext context) {
         this.config = config;
         this.lifecycle = Lifecycle.of(config);
         this.history = new HistoryRecorder(() -> metrics, this::browserVersion);
@@ -113,6 +117,9 @@ public final class WorkerPool implements ResourcePool {
         dispatcher.health(() -> health);
         dispatcher.policy(() -> placement);
         dispatcher.settings(ModelSettings.of(config));
+        this.sharedTensors = new SharedTensors(this, config.sharedTensorBudgetBytes());
+        // Registered by the pool itself: sharing runs through the pool's own requests and workers.
+        this.sharing = context.registerService(org.webaccel.api.tensors.TensorSharing.class, sharedTensors, null);
         scheduleMaintenance();
     }
 
@@ -133,6 +140,11 @@ public final class WorkerPool implements ResourcePool {
             dispatcher.settings(ModelSettings.of(config));
         } catch (IllegalArgumentException e) {
             LOG.log(Level.ERROR, "per-model settings not applied, the previous ones stay: " + e.getMessage());
+        }
+        try {
+            sharedTensors.budget(config.sharedTensorBudgetBytes());
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "shared tensor budget not applied, the previous one stays: " + e.getMessage());
         }
         scheduleMaintenance();
         LOG.log(Level.INFO, "pool reconfigured: " + lifecycle);
@@ -185,12 +197,7 @@ public final class WorkerPool implements ResourcePool {
     @Override
     public CompletionStage<InferenceResult> infer(String model, Map<String, Tensor> inputs, InferenceOptions options) {
         try {
-            ModelDescriptor d = resolve(model);
-            validator.validate(d, inputs);
-            Request r = new Request(requestSeq.incrementAndGet(), d, inputs,
-                    options == null ? InferenceOptions.defaults() : options, System.nanoTime());
-            dispatcher.submit(r);
-            r.result.whenComplete((result, error) -> history.record(r, result, error));
+            Request r = submit(model, inputs, options, null);
             // A copy, so that a caller completing its stage cannot end the pool's request.
             return r.result.copy();
         } catch (org.webaccel.api.RejectedException e) {
@@ -199,6 +206,38 @@ public final class WorkerPool implements ResourcePool {
             dispatcher.countRejected();
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Submits a request that shares tensors as {@code sharing} says.
+     *
+     * @return completes with the request once it succeeded, or fails as it did
+     */
+    CompletableFuture<Request> infer(String model, Map<String, Tensor> inputs, InferenceOptions options,
+            SharedTensors.Sharing sharing) {
+        try {
+            Request r = submit(model, inputs, options, sharing);
+            return r.result.thenApply(result -> r);
+        } catch (org.webaccel.api.RejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (InferenceException e) {
+            dispatcher.countRejected();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Request submit(String model, Map<String, Tensor> inputs, InferenceOptions options,
+            SharedTensors.Sharing sharing) {
+        ModelDescriptor d = resolve(model);
+        validator.validate(d, inputs, sharing == null ? Map.of() : sharing.references());
+        Request r = new Request(requestSeq.incrementAndGet(), d, inputs == null ? Map.of() : inputs,
+                options == null ? InferenceOptions.defaults() : options, System.nanoTime());
+        if (sharing != null) {
+            sharing.applyTo(r);
+        }
+        dispatcher.submit(r);
+        r.result.whenComplete((result, error) -> history.record(r, result, error));
+        return r;
     }
 
     private ModelDescriptor resolve(String model) {
@@ -515,6 +554,11 @@ public final class WorkerPool implements ResourcePool {
     @Deactivate
     void stop() {
         stopped = true;
+        try {
+            sharing.unregister();
+        } catch (IllegalStateException e) {
+            // Already gone with the bundle.
+        }
         List<Request> running = dispatcher.stop();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Request r : running) {

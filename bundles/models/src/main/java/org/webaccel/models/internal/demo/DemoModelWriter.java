@@ -26,7 +26,8 @@ public final class DemoModelWriter {
     public static final String DESCRIPTOR_FILE = "descriptor.json";
 
     private static final List<DemoModel> MODELS =
-            List.of(new TextEncoderModel(), new ImageClassifierModel(), new AudioEncoderModel());
+            List.of(new TextEncoderModel(), new ImageClassifierModel(), new AudioEncoderModel(),
+                    new TextClassifierHeadModel(), new TextProjectionHeadModel());
 
     private DemoModelWriter() {
     }

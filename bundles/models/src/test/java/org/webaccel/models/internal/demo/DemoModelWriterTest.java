@@ -35,7 +35,8 @@ public class DemoModelWriterTest {
         Path a = tmp.newFolder("a").toPath();
         Path b = tmp.newFolder("b").toPath();
         List<String> written = DemoModelWriter.write(a);
-        assertEquals(List.of("text-encoder/1", "image-classifier/1", "audio-encoder/1"), written);
+        assertEquals(List.of("text-encoder/1", "image-classifier/1", "audio-encoder/1",
+                "text-classifier-head/1", "text-projection-head/1"), written);
         assertEquals(written, DemoModelWriter.write(b));
         assertArrayEquals(Files.readAllBytes(a.resolve(DemoModelWriter.INDEX)),
                 Files.readAllBytes(b.resolve(DemoModelWriter.INDEX)));

@@ -21,7 +21,8 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelType;
 
 public class FolderModelRepositoryTest {
-    private static final List<String> DEMO_IDS = List.of("audio-encoder:1", "image-classifier:1", "text-encoder:1");
+    private static final List<String> DEMO_IDS = List.of("audio-encoder:1", "image-classifier:1",
+            "text-classifier-head:1", "text-encoder:1", "text-projection-head:1");
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
@@ -68,7 +69,8 @@ public class FolderModelRepositoryTest {
         assertEquals(edited, Files.readString(descriptor));
         assertEquals("my own classifier", again.find("image-classifier", null).orElseThrow().description());
         assertFalse("a folder the user emptied is not refilled", Files.exists(model));
-        assertEquals(List.of("image-classifier:1", "text-encoder:1"), ids(again));
+        assertEquals(List.of("image-classifier:1", "text-classifier-head:1", "text-encoder:1",
+                "text-projection-head:1"), ids(again));
         assertEquals(1, again.skipped().size());
         assertTrue(again.skipped().get(0).reason(), again.skipped().get(0).reason().startsWith(model + ": file is missing"));
     }

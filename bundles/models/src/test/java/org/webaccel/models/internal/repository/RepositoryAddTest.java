@@ -72,6 +72,6 @@ public class RepositoryAddTest {
         }
         assertFalse(Files.exists(repo.root().resolve("bad")));
         assertFalse(Files.exists(repo.root().resolve("empty")));
-        assertEquals(3, repo.list().size());
+        assertEquals(5, repo.list().size());
     }
 }

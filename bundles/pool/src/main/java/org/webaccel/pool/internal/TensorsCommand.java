@@ -1,0 +1,48 @@
+package org.webaccel.pool.internal;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.webaccel.api.tensors.SharedTensor;
+import org.webaccel.api.tensors.TensorSharing;
+
+/** The Gogo command {@code pool:tensors}: the shared tensors the pages hold, and each page's use of its budget. */
+@Component(service = TensorsCommand.class, property = {"osgi.command.scope=pool", "osgi.command.function=tensors"})
+public final class TensorsCommand {
+    private final TensorSharing sharing;
+
+    /** @param sharing the pool's tensor sharing */
+    @Activate
+    public TensorsCommand(@Reference TensorSharing sharing) {
+        this.sharing = sharing;
+    }
+
+    /**
+     * Lists the shared tensors.
+     *
+     * @return the table
+     */
+    public String tensors() {
+        List<SharedTensor> all = sharing.tensors();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-8s %-16s %-20s %-20s %-24s %10s %-10s %4s %-6s %s%n", "ID", "WORKER", "MODEL",
+                "OUTPUT", "TENSOR", "BYTES", "LOCATION", "REFS", "PINNED", "IDLE"));
+        long now = System.currentTimeMillis();
+        for (SharedTensor t : all) {
+            out.append(String.format("%-8s %-16s %-20s %-20s %-24s %10d %-10s %4d %-6s %.1f s%n", t.id(), t.worker(),
+                    t.model(), t.output(), SharedTensors.describe(t.dtype(), t.shape()), t.byteSize(), t.location(),
+                    t.references(), t.pinned() ? "yes" : "no", (now - t.lastUsedMillis()) / 1000.0));
+        }
+        Map<String, Long> used = sharing.bytesByWorker();
+        out.append(all.size()).append(" shared tensor(s)");
+        if (used.isEmpty()) {
+            out.append("; no page holds any");
+        }
+        out.append("; budget ").append(sharing.budgetBytesPerPage()).append(" bytes per page").append('\n');
+        used.forEach((worker, bytes) -> out.append("  ").append(worker).append(": ").append(bytes)
+                .append(" bytes held\n"));
+        return out.toString();
+    }
+}
