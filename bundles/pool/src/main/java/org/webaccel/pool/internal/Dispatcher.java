@@ -768,8 +768,10 @@ final class Dispatcher {
      */
     private boolean anyCouldServe(Request r) {
         List<Worker> inService = workers.stream().filter(w -> !w.draining).toList();
-        return inService.isEmpty() || inService.stream().anyMatch(w -> w.state == Worker.State.STARTING
-                && !r.avoidBackends.contains(w.host.backend.name()) || fits(w, r));
+        // Whether a worker could ever take it, not whether it can now: a worker of a browser being recycled
+        // will be replaced by one of the same kind.
+        return inService.isEmpty() || inService.stream().filter(w -> !r.avoidBackends.contains(w.host.backend.name()))
+                .anyMatch(w -> w.state == Worker.State.STARTING || w.supports(r.ep));
     }
 
     private String unsupportedReasons(Request r) {
