@@ -35,12 +35,14 @@ final class BatchingFigure {
         List<Double> perCallOff = new ArrayList<>();
         List<Double> perCallOn = new ArrayList<>();
         pool.reshape(1, 1);
+        // The page holds the model's session before anything is measured.
+        pool.infer(MODEL, jobs.get(0).inputs());
         for (int round = 0; round < config.rounds(); round++) {
             // The order alternates, so that a drift of the machine's load favours neither side.
             for (boolean batching : round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
                 pool.reconfigure(batching ? on : Map.of());
                 try (LatencyLoad load = new LatencyLoad(pool.pool(), jobs, config.batchClients())) {
-                    load.measure(config.settleMillis());
+                    load.settle(config.settleMillis());
                     long calls0 = pool.served();
                     LatencyLoad.Window w = load.measure(config.windowMillis());
                     long calls = pool.served() - calls0;

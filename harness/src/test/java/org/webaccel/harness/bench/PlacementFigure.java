@@ -85,7 +85,7 @@ final class PlacementFigure {
                         roundRobin = context.registerService(PlacementPolicy.class, new RoundRobinPlacement(), props);
                     }
                     try (LatencyLoad load = new LatencyLoad(pool, w.getValue(), config.placementClients())) {
-                        load.measure(config.settleMillis());
+                        load.settle(config.settleMillis());
                         sides.computeIfAbsent(policy + ", " + w.getKey(), k -> new WindowSeries())
                                 .add(load.measure(config.windowMillis()));
                     } finally {

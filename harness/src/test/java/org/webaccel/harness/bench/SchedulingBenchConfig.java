@@ -27,7 +27,7 @@ public record SchedulingBenchConfig(int rounds, int windowMillis, int settleMill
 
     /** @return the full run: about ten minutes on a 2-core machine */
     public static SchedulingBenchConfig full() {
-        return new SchedulingBenchConfig(5, 4000, 1000, List.of(1, 2, 4), 8, 128, 16, 8, 2, 4, 16, 20);
+        return new SchedulingBenchConfig(5, 3000, 1000, List.of(1, 2, 4), 8, 128, 16, 8, 2, 4, 16, 20);
     }
 
     /** @return the smallest run that still produces every figure, for the test suite */

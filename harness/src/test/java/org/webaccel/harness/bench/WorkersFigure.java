@@ -49,7 +49,7 @@ final class WorkersFigure {
                             List<WorkerInfo> c = pool.connected();
                             return c.size() == workers && c.stream().allMatch(x -> x.loadedModels().containsAll(loaded));
                         }, 180, "every page to load " + loaded);
-                        load.measure(config.settleMillis());
+                        load.settle(config.settleMillis());
                         sides.computeIfAbsent(name(workers, w.getKey()), k -> new WindowSeries())
                                 .add(load.measure(config.windowMillis()));
                     }
