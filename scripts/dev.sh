@@ -3,11 +3,12 @@
 #   scripts/dev.sh run    install what is missing, build, start the Felix container with the Gogo shell
 #   scripts/dev.sh test   install what is missing, build and run all tests (the command CI runs)
 #   scripts/dev.sh bench  install what is missing, build and run the benchmark (harness/target/bench/)
+#   scripts/dev.sh bench-scheduling  the same for the scheduling benchmark (harness/target/bench/scheduling/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-    echo "usage: $0 run|test|bench [-- extra arguments for bin/webaccel or mvn]" >&2
+    echo "usage: $0 run|test|bench|bench-scheduling [-- extra arguments for bin/webaccel or mvn]" >&2
     exit 2
 }
 [ $# -ge 1 ] || usage
@@ -46,6 +47,10 @@ case "$mode" in
         # Builds what the harness needs and runs only the full benchmark (a few minutes): table on the
         # console, benchmark.{txt,md,json,png} in harness/target/bench/.
         exec mvn -B verify -pl harness -am -Dtest=FullBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
+        ;;
+    bench-scheduling)
+        # Workers, dynamic batching and placement policies with Chromium and Firefox (about ten minutes).
+        exec mvn -B verify -pl harness -am -Dtest=FullSchedulingBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
         ;;
     *)
         usage

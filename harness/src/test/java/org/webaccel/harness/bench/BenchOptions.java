@@ -18,10 +18,27 @@ public final class BenchOptions {
 
     /** @return the Pax Exam options */
     public static Option[] container() throws Exception {
+        return container(FelixOptions.onlyBackend("chromium"));
+    }
+
+    /**
+     * @param backends the backend names whose bundles are started; the other backends are installed only
+     * @return the Pax Exam options of a container running those backends
+     */
+    public static Option[] containerWith(String... backends) throws Exception {
+        List<String> names = List.of(backends);
+        return container(jar -> {
+            String name = jar.getFileName().toString();
+            return !name.contains("org.webaccel.backend-")
+                    || names.stream().anyMatch(b -> name.contains("org.webaccel.backend-" + b + "-"));
+        });
+    }
+
+    private static Option[] container(java.util.function.Predicate<Path> started) throws Exception {
         Path home = Files.createTempDirectory("webaccel-bench");
         EchoModel.install(home.resolve("models"));
         List<Option> options = new ArrayList<>();
-        for (Option o : FelixOptions.distribution(FelixOptions.onlyBackend("chromium"))) {
+        for (Option o : FelixOptions.distribution(started)) {
             // The home with the echo model in its repository replaces the empty one.
             if (!(o instanceof SystemPropertyOption p && p.getKey().equals("webaccel.home"))) {
                 options.add(o);

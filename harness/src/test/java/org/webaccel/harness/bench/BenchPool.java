@@ -36,6 +36,7 @@ public final class BenchPool {
     private final String backend;
     private volatile ResourcePool pool;
     private ServiceRegistration<BrowserBackend> registration;
+    private Map<String, Object> shape = Map.of();
 
     /**
      * @param context the framework
@@ -120,6 +121,7 @@ public final class BenchPool {
         props.put("maxBrowsers", browsers);
         props.put("maxPagesPerBrowser", pages);
         props.put("maintenanceIntervalSeconds", 1);
+        shape = Map.copyOf(props);
         pool = PoolServices.reconfigure(context, cm, props);
         Hashtable<String, Object> service = new Hashtable<>();
         service.put(BrowserBackend.NAME_PROPERTY, backend);
@@ -127,6 +129,22 @@ public final class BenchPool {
             registration = context.registerService(BrowserBackend.class, this.browsers, service);
         }
         awaitShape(browsers, pages, 180);
+    }
+
+    /**
+     * Changes the pool's configuration while keeping the shape of the last {@link #reshape} (and its browsers).
+     *
+     * @param extra settings added to the shape's, e.g. {@code batchMaxSize}
+     */
+    public void reconfigure(Map<String, Object> extra) throws Exception {
+        Map<String, Object> props = new HashMap<>(shape);
+        props.putAll(extra);
+        pool = PoolServices.reconfigure(context, cm, props);
+    }
+
+    /** @return requests completed by the benchmark backend's workers, as the pool counts them (browser calls) */
+    public long served() throws InterruptedException {
+        return pool().workers().stream().filter(w -> w.backend().equals(backend)).mapToLong(WorkerInfo::served).sum();
     }
 
     /** Withdraws the benchmark backend's service, if registered: the pool closes its browsers. */

@@ -112,7 +112,7 @@ public final class BenchmarkRunner {
         throw new AssertionError("no " + type.getSimpleName() + (filter == null ? "" : " " + filter) + " within 60 s");
     }
 
-    private static Map<String, Object> machine() throws IOException {
+    static Map<String, Object> machine() throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", cpuInfo("model name"));
         m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -142,7 +142,7 @@ public final class BenchmarkRunner {
         return "unknown";
     }
 
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
         return parts[0] + " " + parts[1] + " " + parts[2];
     }
