@@ -51,6 +51,9 @@ public class SchedulingTest {
     @Inject
     private ModelRepository repository;
 
+    @Inject
+    private org.apache.felix.service.command.CommandProcessor processor;
+
     @Configuration
     public Option[] config() throws Exception {
         return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
@@ -69,6 +72,23 @@ public class SchedulingTest {
         return pool.workers().stream().mapToLong(WorkerInfo::served).sum();
     }
 
+    /**
+     * Reconfigures the pool to one worker and waits until surplus workers of earlier tests have been closed
+     * (idle workers above the minimum close after a second here).
+     */
+    private ResourcePool oneWorker(Map<String, Object> more) throws Exception {
+        Map<String, Object> props = new java.util.HashMap<>(Map.of("minWorkers", 1, "maxBrowsers", 1,
+                "idleTimeoutSeconds", 1L, "maintenanceIntervalSeconds", 1));
+        props.putAll(more);
+        ResourcePool pool = PoolServices.reconfigure(context, cm, props);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.status().workers() != 1 || pool.status().starting() > 0) {
+            assertTrue("not down to one worker: " + pool.status(), System.nanoTime() < end);
+            Thread.sleep(100);
+        }
+        return pool;
+    }
+
     /** Warms every worker with the model, so that session creation does not fall into a measured window. */
     private static void warm(ResourcePool pool, ModelDescriptor m, int n) throws Exception {
         List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
@@ -83,9 +103,7 @@ public class SchedulingTest {
     @Test
     public void batchedRequestsGetTheSameResultsAsSingleRuns() throws Exception {
         ModelDescriptor m = model("image-classifier");
-        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
-                "idleTimeoutSeconds", 0L));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        ResourcePool pool = oneWorker(Map.of());
         warm(pool, m, 1);
         List<Map<String, Tensor>> inputs = new ArrayList<>();
         List<InferenceResult> single = new ArrayList<>();
@@ -93,8 +111,7 @@ public class SchedulingTest {
             inputs.add(TestInputs.random(m, 500 + i, 1 + i % 2));
             single.add(infer(pool, m, inputs.get(i), Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS));
         }
-        pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
-                "idleTimeoutSeconds", 0L, "batchMaxSize", "image-classifier=8", "batchMaxDelayMillis",
+        pool = oneWorker(Map.of("batchMaxSize", "image-classifier=8", "batchMaxDelayMillis",
                 "image-classifier=200"));
         long runsBefore = served(pool);
         List<CompletableFuture<InferenceResult>> batched = new ArrayList<>();
@@ -120,9 +137,7 @@ public class SchedulingTest {
     public void aBurstOfOneModelDoesNotStarveAnother() throws Exception {
         ModelDescriptor burst = model("image-classifier");
         ModelDescriptor other = model("text-encoder");
-        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
-                "idleTimeoutSeconds", 0L));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        ResourcePool pool = oneWorker(Map.of());
         warm(pool, burst, 1);
         warm(pool, other, 1);
         ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
@@ -185,9 +200,7 @@ public class SchedulingTest {
     @Test
     public void aRequestPastItsDeadlineInTheQueueFailsAndIsNeverRun() throws Exception {
         ModelDescriptor m = model("image-classifier");
-        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxBrowsers", 1,
-                "idleTimeoutSeconds", 0L));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        ResourcePool pool = oneWorker(Map.of());
         warm(pool, m, 1);
         PoolStatus before = pool.status();
         long runsBefore = served(pool);
@@ -225,9 +238,8 @@ public class SchedulingTest {
     @Test
     public void theControllerAddsWorkersWhenRequestsWaitAndRemovesThemWhenIdle() throws Exception {
         ModelDescriptor m = model("text-encoder");
-        ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxWorkers", 3,
-                "maxBrowsers", 1, "maxPagesPerBrowser", 4, "targetQueueWaitMillis", 100L,
-                "maintenanceIntervalSeconds", 1, "idleTimeoutSeconds", 3L));
+        ResourcePool pool = oneWorker(Map.of("maxWorkers", 3, "maxPagesPerBrowser", 4,
+                "targetQueueWaitMillis", 100L, "idleTimeoutSeconds", 3L));
         PoolServices.awaitWorkers(pool, 1, 120);
         List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -291,6 +303,47 @@ public class SchedulingTest {
                 InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.AUTO)).toCompletableFuture()
                 .get(180, TimeUnit.SECONDS);
         assertEquals(ExecutionProvider.WASM, r.executionProvider());
+        PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
+    }
+
+    /** Runs a Gogo command; returns its printed result, or throws what the command threw. */
+    private String gogo(String command) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+                var session = processor.createSession(java.io.InputStream.nullInputStream(), ps, ps)) {
+            Object result = session.execute(command);
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8) + (result == null ? "" : result);
+        }
+    }
+
+    @Test
+    public void pressureAndScaleThroughTheShell() throws Exception {
+        ResourcePool pool = oneWorker(Map.of());
+        String pressure = gogo("pool:pressure");
+        assertTrue(pressure, pressure.contains("available yes"));
+        assertTrue(pressure, pressure.matches("(?s).*running   0 on 1 workers.*queued    0 of \\d+.*rejected  \\d+ "
+                + "in the last minute.*cpu       load [0-9.]+ per core.*memory    browsers \\d+ MiB.*"));
+        var p = pool.pressure();
+        assertTrue(p.toString(), p.available() && p.workers() == 1 && p.browserMemoryBytes() > 0);
+
+        String scaled = gogo("pool:scale --min 1 --max 3 --wait 250 --memory 8192");
+        assertTrue(scaled, scaled.contains("bounds    min 1, max 3 workers per backend"));
+        assertTrue(scaled, scaled.contains("add a worker when a request waits over 250 ms"));
+        assertTrue(scaled, scaled.contains("of a 8192 MiB budget"));
+        assertEquals(3, pool.scaling().maxWorkers());
+        for (String[] bad : new String[][] {{"--min 2 --max 1", "--max (1) must be at least --min (2), or 0 to turn scaling off"},
+                {"--wait 0", "--wait must be at least 1 ms, got 0"},
+                {"--memory -5", "--memory must be 0 (no budget) or more MiB, got -5"}}) {
+            String out;
+            try {
+                out = gogo("pool:scale " + bad[0]);
+            } catch (Exception e) {
+                out = null;
+                assertEquals(bad[1], e.getMessage());
+            }
+            assertEquals("accepted " + bad[0], null, out);
+            assertEquals("a refused change changes nothing", 3, pool.scaling().maxWorkers());
+        }
         PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
     }
 }

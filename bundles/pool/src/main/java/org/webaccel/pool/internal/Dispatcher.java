@@ -91,6 +91,10 @@ final class Dispatcher {
     private volatile ModelSettings settings = ModelSettings.NONE;
     /** Guarded by the lock: requests running now, by model name. */
     private final Map<String, Integer> running = new HashMap<>();
+    /** Guarded by the lock: each model's next start tag, for fair turns between models. */
+    private final Map<String, Double> startTags = new HashMap<>();
+    /** Guarded by the lock: the start tag of the request started last. */
+    private double virtualTime;
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -458,8 +462,8 @@ final class Dispatcher {
 
     /**
      * Matches queued requests with free workers, then starts the matches outside the lock. Requests are taken
-     * by priority; among requests of the same priority, the model with the fewest running requests per unit
-     * of weight goes first, so that a burst of one model cannot starve the others; a model at its concurrency
+     * by priority; among requests of the same priority, models take turns in proportion to their weights (see
+     * {@link #nextFair}), so that a burst of one model cannot starve the others; a model at its concurrency
      * limit waits.
      */
     void dispatch() {
@@ -506,6 +510,9 @@ final class Dispatcher {
                 run.attempts++;
                 run.running = true;
                 running.merge(run.model.name(), 1, Integer::sum);
+                for (Request m : members) {
+                    started(m.model.name());
+                }
                 if (run.startedNanos == 0) {
                     run.startedNanos = System.nanoTime();
                 }
@@ -647,31 +654,39 @@ final class Dispatcher {
     }
 
     /**
-     * The next request to place: the highest priority waiting; within it, the model with the smallest share
-     * (running / weight), its oldest request first. Models at their concurrency limit and blocked keys are
-     * passed over.
+     * The next request to place: the highest priority waiting; within it, the model whose next start tag is
+     * the smallest (start-time fair queuing: each start of a model advances its tag by 1 / weight, and a model
+     * that was idle starts from the system's current tag), its oldest request first. Models at their
+     * concurrency limit and blocked keys are passed over.
      */
     private Request nextFair(Set<String> blocked) {
         ModelSettings s = settings;
         Request best = null;
-        double bestShare = Double.MAX_VALUE;
+        double bestTag = Double.MAX_VALUE;
         Set<String> seen = new HashSet<>();
         for (Request r : queue) {
             if (best != null && r.options.priority() < best.options.priority()) {
                 break;
             }
             String model = r.model.name();
-            int now = running.getOrDefault(model, 0);
-            if (blocked.contains(blockKey(r)) || now >= s.concurrency(model) || !seen.add(model + "@" + r.ep)) {
+            if (blocked.contains(blockKey(r)) || running.getOrDefault(model, 0) >= s.concurrency(model)
+                    || !seen.add(model + "@" + r.ep)) {
                 continue;
             }
-            double share = now / s.weight(model);
-            if (best == null || share < bestShare) {
+            double tag = Math.max(virtualTime, startTags.getOrDefault(model, 0.0));
+            if (best == null || tag < bestTag) {
                 best = r;
-                bestShare = share;
+                bestTag = tag;
             }
         }
         return best;
+    }
+
+    /** A request of the model starts: its start tag moves on by 1 / weight; the system's tag follows. */
+    private void started(String model) {
+        double start = Math.max(virtualTime, startTags.getOrDefault(model, 0.0));
+        startTags.put(model, start + 1 / settings.weight(model));
+        virtualTime = start;
     }
 
     /** A run of the request ended (result, error or lost worker): it no longer counts against its model. */

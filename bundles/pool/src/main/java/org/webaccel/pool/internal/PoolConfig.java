@@ -62,7 +62,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String modelConcurrency() default "";
 
     @AttributeDefinition(description = "Shares of the models in fair turns, as name=weight pairs (default 1): "
-            + "when several models wait, the one with the fewest running requests per unit of weight goes next.")
+            + "when several models wait they take turns in proportion to their weights.")
     String modelWeights() default "";
 
     @AttributeDefinition(description = "Most requests of a model waiting at once, as name=count pairs; past it "
