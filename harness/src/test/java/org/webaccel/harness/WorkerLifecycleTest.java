@@ -259,6 +259,12 @@ public class WorkerLifecycleTest {
         Bundle chromium = bundle(CHROMIUM);
         Bundle firefox = bundle(FIREFOX);
         String location = chromium.getLocation();
+        // A request an earlier test left running would otherwise end during this one and be counted here.
+        long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.status().inFlight() > 0) {
+            assertTrue("requests still in flight: " + pool.status(), System.nanoTime() < idleBy);
+            Thread.sleep(50);
+        }
         long succeededBefore = pool.status().succeeded();
         List<Submitted> requests;
         try (Load load = new Load(pool)) {
