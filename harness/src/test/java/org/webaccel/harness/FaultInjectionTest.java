@@ -376,11 +376,6 @@ public class FaultInjectionTest {
     }
 
     private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName().equals(symbolicName)) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
+        return PoolServices.bundle(context, symbolicName);
     }
 }

@@ -63,6 +63,16 @@ public final class PoolServices {
         return pool;
     }
 
+    /** @return the installed bundle with this symbolic name */
+    public static org.osgi.framework.Bundle bundle(BundleContext context, String symbolicName) {
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals(symbolicName)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
     /** Waits until the pool has {@code n} connected workers. */
     public static void awaitWorkers(ResourcePool pool, int n, int seconds) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

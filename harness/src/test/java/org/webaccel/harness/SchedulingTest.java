@@ -306,14 +306,8 @@ public class SchedulingTest {
         PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2));
     }
 
-    /** Runs a Gogo command; returns its printed result, or throws what the command threw. */
     private String gogo(String command) throws Exception {
-        var out = new java.io.ByteArrayOutputStream();
-        try (var ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-                var session = processor.createSession(java.io.InputStream.nullInputStream(), ps, ps)) {
-            Object result = session.execute(command);
-            return out.toString(java.nio.charset.StandardCharsets.UTF_8) + (result == null ? "" : result);
-        }
+        return Gogo.run(processor, command);
     }
 
     @Test

@@ -4,16 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -49,14 +44,8 @@ public class ShellBadInputTest {
         return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
     }
 
-    /** Runs a command; returns its printed result, or throws what the command threw. */
     private String run(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-                CommandSession session = processor.createSession(InputStream.nullInputStream(), ps, ps)) {
-            Object result = session.execute(command);
-            return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result.toString());
-        }
+        return Gogo.run(processor, command);
     }
 
     private static String pixels(String dtype, String shape, int values) {

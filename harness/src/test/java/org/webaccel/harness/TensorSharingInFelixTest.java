@@ -6,10 +6,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -286,12 +281,7 @@ public class TensorSharingInFelixTest {
     }
 
     private String command(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-                CommandSession session = processor.createSession(InputStream.nullInputStream(), ps, ps)) {
-            Object result = session.execute(command);
-            return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result.toString());
-        }
+        return Gogo.run(processor, command);
     }
 
     @Test

@@ -85,12 +85,7 @@ public class WorkerLifecycleTest {
     }
 
     private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName().equals(symbolicName)) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
+        return PoolServices.bundle(context, symbolicName);
     }
 
     @Test

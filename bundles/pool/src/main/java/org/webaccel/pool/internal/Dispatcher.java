@@ -292,7 +292,7 @@ final class Dispatcher {
             }
             return;
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         InferenceException e = cause instanceof AttemptFailed f ? f.error
                 : cause instanceof InferenceException ie ? ie
                 : new InferenceFailedException("request " + r.id + " failed: " + cause, FailureClass.MODEL_ERROR,
@@ -305,6 +305,11 @@ final class Dispatcher {
             failed.get(error.failureClass()).incrementAndGet();
             r.result.completeExceptionally(error);
         }
+    }
+
+    /** @return the error a future failed with, without the {@link CompletionException} it may be wrapped in */
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** Ends the attempt with a failure; the retry policy decides whether the request runs again. */
@@ -626,7 +631,7 @@ final class Dispatcher {
             }
             return;
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         InferenceException e = cause instanceof AttemptFailed f ? f.error
                 : new InferenceFailedException(String.valueOf(cause), FailureClass.MODEL_ERROR, 1, cause);
         boolean batchRetry = cause instanceof AttemptFailed f && f.retry;
@@ -782,11 +787,20 @@ final class Dispatcher {
      * worker in service (none yet, or all draining) a request waits: a backend may come or come back.
      */
     private boolean anyCouldServe(Request r) {
-        List<Worker> inService = workers.stream().filter(w -> !w.draining).toList();
         // Whether a worker could ever take it, not whether it can now: a worker of a browser being recycled
         // will be replaced by one of the same kind.
-        return inService.isEmpty() || inService.stream().filter(w -> !r.avoidBackends.contains(w.host.backend.name()))
-                .anyMatch(w -> w.state == Worker.State.STARTING || w.supports(r.ep));
+        boolean anyInService = false;
+        for (Worker w : workers) {
+            if (w.draining) {
+                continue;
+            }
+            anyInService = true;
+            if (!r.avoidBackends.contains(w.host.backend.name())
+                    && (w.state == Worker.State.STARTING || w.supports(r.ep))) {
+                return true;
+            }
+        }
+        return !anyInService;
     }
 
     private String unsupportedReasons(Request r) {
@@ -812,7 +826,7 @@ final class Dispatcher {
     private void finished(Request r, Worker w, CompletableFuture<InferenceResult> attempt, PageResult page,
             Throwable error) {
         long now = System.nanoTime();
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         boolean workerAlive;
         boolean drainedNow = false;
         if (cause == null) {

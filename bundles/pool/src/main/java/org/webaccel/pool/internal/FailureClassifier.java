@@ -12,7 +12,7 @@ final class FailureClassifier {
     private static final List<String> OUT_OF_MEMORY = List.of("out of memory", "aborted(oom)", "bad_alloc",
             "memory.grow", "maximum memory size", "array buffer allocation failed", "failed to allocate",
             "could not allocate", "gpuoutofmemoryerror", "device was lost", "device lost");
-    private static final List<String> UNSUPPORTED = List.of("could not find an implementation", "not implemented",
+    private static final List<String> UNSUPPORTED = List.of("could not find an implementation", "not_implemented",
             "no available backend found", "unsupported", "is not supported", "not support", "no working webnn");
     private static final List<String> INVALID_INPUT = List.of("invalid dimensions", "invalid rank",
             "unexpected input data type", "is missing in 'feeds'", "invalid input", "sharedtensormissing");

@@ -1,7 +1,6 @@
 package org.webaccel.pool.internal;
 
 import java.time.Instant;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.webaccel.api.InferenceResult;
@@ -45,7 +44,7 @@ final class HistoryRecorder {
                     inputBytes));
             return;
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Dispatcher.unwrap(error);
         double totalMs = (System.nanoTime() - r.submittedNanos) / 1e6;
         s.record(new InferenceRecord(now, r.model.name(), r.model.version(), r.model.type(), "", "",
                 r.ep, "", batch, 0, 0, 0, totalMs,
