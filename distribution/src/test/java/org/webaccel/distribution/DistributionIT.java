@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.webaccel.testing.Await;
 
 /**
  * Runs the assembled distribution as a user would, through bin/webaccel, in a copy of its folder (the tests
@@ -34,7 +35,7 @@ import org.junit.Test;
  */
 public class DistributionIT {
 
-    private static final long TIMEOUT_SECONDS = 180;
+    private static final long TIMEOUT_SECONDS = Await.PATIENCE.toSeconds();
     private static Path home;
 
     @BeforeClass
@@ -118,7 +119,7 @@ public class DistributionIT {
                         "the removed bundle to be uninstalled");
             }
             // stdin is closed: gosh stops the framework, and the launcher exits
-            assertTrue("the shell did not stop at end of input:\n" + out.text(), shell.waitFor(60, TimeUnit.SECONDS));
+            assertTrue("the shell did not stop at end of input:\n" + out.text(), shell.waitFor(Await.PATIENCE.toSeconds(), TimeUnit.SECONDS));
             assertEquals(out.text(), 0, shell.exitValue());
         } finally {
             if (shell.isAlive()) {
@@ -131,17 +132,13 @@ public class DistributionIT {
     /** Sends a command every second until its latest output holds the text; bounded. */
     private static void pollUntil(OutputStream stdin, Output out, String command, String expected, String what)
             throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
+        Await.until(what, () -> {
             int from = out.text().length();
             stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             Thread.sleep(1000);
-            if (out.text().substring(from).contains(expected)) {
-                return;
-            }
-        }
-        fail("timed out waiting for " + what + ":\n" + out.text());
+            return out.text().substring(from).contains(expected);
+        }, out::text);
     }
 
     private static Result run(String... args) throws Exception {
@@ -257,13 +254,7 @@ public class DistributionIT {
         }
 
         void await(String text, String what) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (!text().contains(text)) {
-                if (System.nanoTime() > end) {
-                    fail("timed out waiting for " + what + ":\n" + text());
-                }
-                Thread.sleep(100);
-            }
+            Await.until(what, () -> text().contains(text), this::text);
         }
     }
 }

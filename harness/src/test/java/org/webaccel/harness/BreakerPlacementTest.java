@@ -50,7 +50,7 @@ public class BreakerPlacementTest {
 
     @Test
     public void aWorkerWithAnOpenBreakerGetsNoRequests() throws Exception {
-        PoolServices.awaitWorkers(pool, 2, 120);
+        PoolServices.awaitWorkers(pool, 2);
         ModelDescriptor m = pool.models().stream().filter(d -> d.name().equals("image-classifier")).findFirst()
                 .orElseThrow();
         for (int i = 0; i < 4; i++) {

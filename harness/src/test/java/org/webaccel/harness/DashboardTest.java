@@ -17,11 +17,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.webaccel.testing.Await;
 
 /**
  * The dashboard of the built distribution, started as a process, in a real headless Chromium driven by
@@ -74,13 +74,7 @@ public class DashboardTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("the dashboard did not show " + what + " within 20 s");
-            }
-            Thread.sleep(200);
-        }
+        Await.until("the dashboard showed " + what, condition::getAsBoolean);
     }
 
     @Test

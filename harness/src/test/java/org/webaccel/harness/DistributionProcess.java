@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.webaccel.testing.Await;
 
 /**
  * The built distribution running as a process, the way a user starts it ({@code bin/webaccel} with its Gogo
@@ -70,7 +71,7 @@ public final class DistributionProcess implements AutoCloseable {
         // stdin stays open: the Gogo shell on it stops the container at EOF, which close() sends.
         DistributionProcess running = new DistributionProcess(home, pb.start(), port);
         try {
-            running.awaitLive(Duration.ofSeconds(120));
+            running.awaitLive(Await.PATIENCE);
         } catch (RuntimeException | Error e) {
             running.close();
             throw e;

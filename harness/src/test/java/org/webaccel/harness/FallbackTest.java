@@ -33,6 +33,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.testing.Await;
 
 /**
  * Recovery from an operator an execution provider cannot run: the request falls back from WebGPU to wasm,
@@ -62,13 +63,9 @@ public class FallbackTest {
     }
 
     private static void awaitWorkers(ResourcePool pool, String backend, int n) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (pool.workers().stream().filter(w -> w.backend().equals(backend) && w.state().equals("idle")).count()
-                < n) {
-            assertTrue("fewer than " + n + " idle " + backend + " workers: " + pool.workers(),
-                    System.nanoTime() < end);
-            Thread.sleep(50);
-        }
+        Await.until(n + " idle " + backend + " workers", () -> pool.workers().stream()
+                .filter(w -> w.backend().equals(backend) && w.state().equals("idle")).count() >= n,
+                () -> pool.workers().toString());
     }
 
     private List<CompletableFuture<InferenceResult>> submit(ResourcePool pool, ModelDescriptor m,

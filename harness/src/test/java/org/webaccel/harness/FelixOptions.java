@@ -51,8 +51,8 @@ public final class FelixOptions {
         options.add(systemProperty("webaccel.home").value(home.toString()));
         // Pax Exam's logging service would otherwise print every DEBUG line of every bundle and the JDK.
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
-        // The native reference is on the test JVM's class path, not a bundle.
-        options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*"));
+        // The native reference and the shared test fixtures are on the test JVM's class path, not bundles.
+        options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*", "org.webaccel.testing"));
         options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
         options.add(cleanCaches());
         return options.toArray(Option[]::new);

@@ -41,7 +41,7 @@ public class FirefoxInFelixTest {
 
     @Test
     public void everyDemoModelRunsInFirefoxOnWasmAndWebGpu() throws Exception {
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         BackendStatus firefox = pool.backends().get(0);
         assertEquals("firefox", firefox.description().name());
         assertTrue(firefox.description().available());

@@ -25,6 +25,7 @@ import org.webaccel.api.ResourcePool;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.testing.Await;
 
 /** The grid backend against a real Selenium Grid 4 on 127.0.0.1: every demo model computed by a Grid browser. */
 @RunWith(PaxExam.class)
@@ -47,7 +48,7 @@ public class GridInFelixTest {
 
     @Test
     public void demoModelsRunOnAGridBrowserAndMatchTheNativeReference() throws Exception {
-        try (GridServer grid = new GridServer(Files.createTempDirectory("grid")).awaitReady(Duration.ofSeconds(60))) {
+        try (GridServer grid = new GridServer(Files.createTempDirectory("grid")).awaitReady(Await.PATIENCE)) {
             ResourcePool pool = PoolServices.pool(context);
             assertEquals("no grid URL configured (gridUrl of org.webaccel.backend.grid)",
                     pool.backends().get(0).description().reason());
@@ -55,7 +56,7 @@ public class GridInFelixTest {
             Hashtable<String, Object> props = new Hashtable<>(Map.of("gridUrl", grid.uri().toString(),
                     "maxSessions", 2));
             cm.getConfiguration("org.webaccel.backend.grid", "?").update(props);
-            PoolServices.awaitWorkers(pool, 1, 180);
+            PoolServices.awaitWorkers(pool, 1);
             BackendStatus status = pool.backends().get(0);
             assertTrue(status.toString(), status.description().available());
 

@@ -13,6 +13,7 @@ import org.webaccel.api.model.ModelType;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.testing.Await;
 
 /** Real inferences of the demo image classifier through a running container's inference endpoint. */
 final class ImageRequests {
@@ -35,12 +36,7 @@ final class ImageRequests {
 
     /** Waits until the endpoint reports ready (a worker is connected). */
     static void awaitReady(DistributionProcess container, ProtocolClient client) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (client.get("/v2/health/ready").statusCode() != 200) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("the endpoint was not ready within 180 s" + container.diagnostics());
-            }
-            Thread.sleep(250);
-        }
+        Await.until("the endpoint ready", () -> client.get("/v2/health/ready").statusCode() == 200,
+                container::diagnostics);
     }
 }

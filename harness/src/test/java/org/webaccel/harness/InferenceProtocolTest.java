@@ -4,7 +4,6 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +30,7 @@ import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.harness.ProtocolClient.Body;
 import org.webaccel.harness.ProtocolClient.Output;
+import org.webaccel.testing.Await;
 
 /**
  * The Open Inference Protocol (KServe v2) endpoint of the built distribution, started as a process and spoken
@@ -52,13 +52,7 @@ public class InferenceProtocolTest {
     public static void startTheContainer() throws Exception {
         container = DistributionProcess.start(InferenceProtocolTest::addABrokenModel);
         client = new ProtocolClient(container.base());
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (client.get("/v2/health/ready").statusCode() != 200) {
-            if (System.nanoTime() > end) {
-                fail("the endpoint was not ready within 180 s" + container.diagnostics());
-            }
-            Thread.sleep(250);
-        }
+        ImageRequests.awaitReady(container, client);
         reference = new NativeReference();
     }
 
@@ -413,25 +407,26 @@ public class InferenceProtocolTest {
 
             Map<String, Tensor> inputs = Map.of("pixels", Tensor.ofFloats(new long[] {1, 3, 32, 32},
                     new float[3 * 32 * 32]));
-            ObjectNode fiveSeconds = ProtocolClient.object().put("timeout", TimeUnit.SECONDS.toMicros(5));
+            // Long enough that the two are surely still waiting when the third arrives, on any machine.
+            ObjectNode timeout = ProtocolClient.object().put("timeout", TimeUnit.SECONDS.toMicros(15));
             String path = "/v2/models/image-classifier/infer";
             List<CompletableFuture<HttpResponse<byte[]>>> queued = List.of(
-                    c.postAsync(path, ProtocolClient.inferRequest(inputs, false, fiveSeconds, "q1")),
-                    c.postAsync(path, ProtocolClient.inferRequest(inputs, true, fiveSeconds, "q2")));
-            // Both are queued well within a second: they are tiny and nothing else runs.
-            Thread.sleep(1000);
-            long start = System.nanoTime();
-            HttpResponse<byte[]> rejected = c.post(path, ProtocolClient.inferRequest(inputs, false, fiveSeconds, "q3"));
+                    c.postAsync(path, ProtocolClient.inferRequest(inputs, false, timeout, "q1")),
+                    c.postAsync(path, ProtocolClient.inferRequest(inputs, true, timeout, "q2")));
+            Await.until("two requests queued", () -> metric(c, "webaccel_pool_queue_length") == 2);
+            HttpResponse<byte[]> rejected = c.post(path, ProtocolClient.inferRequest(inputs, false, timeout, "q3"));
             assertStatus(503, rejected);
-            assertTrue("a rejection is immediate", System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
+            for (CompletableFuture<HttpResponse<byte[]>> q : queued) {
+                assertFalse("the rejection is answered while the queued requests still wait", q.isDone());
+            }
             assertEquals("3", rejected.headers().firstValue("Retry-After").orElse(""));
             assertEquals("queue full: 2 requests are waiting (capacity 2); retry later", error(rejected));
 
             for (CompletableFuture<HttpResponse<byte[]>> q : queued) {
-                HttpResponse<byte[]> r = q.get(60, TimeUnit.SECONDS);
+                HttpResponse<byte[]> r = q.get(Await.PATIENCE.toSeconds(), TimeUnit.SECONDS);
                 assertStatus(504, r);
                 assertTrue(error(r), error(r).matches("request \\d+ for image-classifier:1 waited \\d+ ms without a "
-                        + "free worker that can run wasm \\(timeout 5000 ms\\); 0 workers connected, 0 starting; it "
+                        + "free worker that can run wasm \\(timeout 15000 ms\\); 0 workers connected, 0 starting; it "
                         + "was never run"));
             }
 
@@ -442,16 +437,19 @@ public class InferenceProtocolTest {
         }
     }
 
+    /** @return the value of a gauge without labels in the container's Prometheus text */
+    private static double metric(ProtocolClient c, String name) throws Exception {
+        String text = new String(c.get("/metrics").body(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + name + " (\\S+)$", java.util.regex.Pattern.MULTILINE)
+                .matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in /metrics:\n" + text);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
     private static HttpResponse<byte[]> awaitModels(ProtocolClient c, DistributionProcess p) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        HttpResponse<byte[]> r = c.get("/v2/models/image-classifier");
-        while (r.statusCode() != 200 && System.nanoTime() < end) {
-            Thread.sleep(250);
-            r = c.get("/v2/models/image-classifier");
-        }
-        if (r.statusCode() != 200) {
-            fail("no model metadata within 60 s: " + text(r) + p.diagnostics());
-        }
-        return r;
+        return Await.value("the model's metadata", () -> c.get("/v2/models/image-classifier"),
+                r -> r.statusCode() == 200);
     }
 }

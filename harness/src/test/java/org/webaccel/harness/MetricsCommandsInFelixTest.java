@@ -24,6 +24,7 @@ import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.testing.Await;
 
 /**
  * pool:report, pool:history and pool:trends through the Gogo command processor of the distribution's
@@ -68,7 +69,7 @@ public class MetricsCommandsInFelixTest {
 
     @Test
     public void reportHistoryAndTrendsShowTheInferencesJustRun() throws Exception {
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         ModelDescriptor m = pool.models().stream().filter(d -> d.name().equals("image-classifier")).findFirst()
                 .orElseThrow();
         long before = metrics.status().written();
@@ -76,10 +77,8 @@ public class MetricsCommandsInFelixTest {
             pool.infer(m.id(), TestInputs.random(m, i, 2), InferenceOptions.defaults()).toCompletableFuture()
                     .get(120, TimeUnit.SECONDS);
         }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (metrics.status().written() < before + 5 && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
+        Await.until("5 more records written", () -> metrics.status().written() >= before + 5,
+                () -> metrics.status().toString());
 
         String report = gogo("pool:report --days 1");
         assertTrue(report, report.startsWith("performance over the last 1 day"));

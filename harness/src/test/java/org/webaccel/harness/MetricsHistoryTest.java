@@ -21,6 +21,7 @@ import org.webaccel.api.ResourcePool;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.testing.Await;
 
 /** Every inference the pool runs leaves a row in the DuckDB file of the metrics bundle. */
 @RunWith(PaxExam.class)
@@ -40,7 +41,7 @@ public class MetricsHistoryTest {
 
     @Test
     public void inferencesAreRecordedInTheDuckDbFile() throws Exception {
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         ModelDescriptor m = pool.models().stream().filter(d -> d.name().equals("image-classifier")).findFirst()
                 .orElseThrow();
         long writtenBefore = metrics.status().written();
@@ -48,11 +49,8 @@ public class MetricsHistoryTest {
             pool.infer(m.id(), TestInputs.random(m, i, 2), InferenceOptions.defaults()).toCompletableFuture()
                     .get(120, TimeUnit.SECONDS);
         }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (metrics.status().written() < writtenBefore + 6 && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        assertTrue(metrics.status().toString(), metrics.status().written() >= writtenBefore + 6);
+        Await.until("6 more records written", () -> metrics.status().written() >= writtenBefore + 6,
+                () -> metrics.status().toString());
         assertEquals(0, metrics.status().dropped());
         Path file = Path.of(System.getProperty("webaccel.home"), "data", "metrics.duckdb");
         assertTrue("no DuckDB file at " + file, Files.size(file) > 0);

@@ -52,13 +52,7 @@ public class PoolInFelixTest {
     }
 
     private void awaitWorkers(int n) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (pool.status().workers() < n) {
-            if (System.nanoTime() > end) {
-                fail("fewer than " + n + " workers after 120 s: " + pool.status() + " " + pool.backends());
-            }
-            Thread.sleep(200);
-        }
+        PoolServices.awaitWorkers(pool, n);
     }
 
     private InferenceResult infer(String model, Map<String, Tensor> inputs, ExecutionProvider ep) throws Exception {

@@ -3,37 +3,32 @@ package org.webaccel.harness;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.webaccel.api.ResourcePool;
+import org.webaccel.testing.Await;
 
 /** Finding the current pool service, and reconfiguring it through ConfigAdmin, from inside the framework. */
 public final class PoolServices {
     private PoolServices() {
     }
 
-    /** @return the pool service registered now, waiting up to 30 s for one */
+    /** @return the pool service registered now, waiting for one if there is none */
     public static ResourcePool pool(BundleContext context) throws InterruptedException {
         return pool(context, -1);
     }
 
     private static ResourcePool pool(BundleContext context, long notServiceId) throws InterruptedException {
         // notServiceId < 0: any registration will do
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
+        return Await.value("a ResourcePool service", () -> {
             ServiceReference<ResourcePool> ref = context.getServiceReference(ResourcePool.class);
             if (ref != null && (Long) ref.getProperty("service.id") != notServiceId) {
-                ResourcePool pool = context.getService(ref);
-                if (pool != null) {
-                    return pool;
-                }
+                return context.getService(ref);
             }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no ResourcePool service within 30 s");
+            return null;
+        }, java.util.Objects::nonNull);
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger MARK = new java.util.concurrent.atomic.AtomicInteger();
@@ -53,13 +48,7 @@ public final class PoolServices {
         d.put("queueCapacity", capacity);
         Configuration c = cm.getConfiguration("org.webaccel.pool", "?");
         c.update(d);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.status().queueCapacity() != capacity) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("the pool did not take its new configuration within 30 s");
-            }
-            Thread.sleep(20);
-        }
+        Await.until("the pool took its new configuration", () -> pool.status().queueCapacity() == capacity);
         return pool;
     }
 
@@ -74,14 +63,8 @@ public final class PoolServices {
     }
 
     /** Waits until the pool has {@code n} connected workers. */
-    public static void awaitWorkers(ResourcePool pool, int n, int seconds) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (pool.status().workers() < n) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("fewer than " + n + " workers after " + seconds + " s: " + pool.status()
-                        + " " + pool.backends());
-            }
-            Thread.sleep(100);
-        }
+    public static void awaitWorkers(ResourcePool pool, int n) throws InterruptedException {
+        Await.until(n + " workers connected", () -> pool.status().workers() >= n,
+                () -> pool.status() + " " + pool.backends());
     }
 }

@@ -7,12 +7,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.webaccel.testing.Await;
 
 /**
  * {@code /metrics} of the built distribution, started as a process: after real inferences through the
@@ -45,6 +45,14 @@ public class PrometheusEndpointTest {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
+    private static String scrapeNow() {
+        try {
+            return scrape();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sum of the samples of {@code metric} whose labels contain every one of {@code labels}. */
     private static OptionalDouble sum(String text, String metric, String... labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(metric) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
@@ -74,14 +82,9 @@ public class PrometheusEndpointTest {
 
         ImageRequests.run(client, 4, 100);
 
-        // the pool records an inference just after answering it: give the record a moment
-        String after = scrape();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (sum(after, "webaccel_inference_duration_seconds_count", model).orElse(0) < countBefore + 4
-                && System.nanoTime() < end) {
-            Thread.sleep(100);
-            after = scrape();
-        }
+        // the pool records an inference just after answering it: the scrape may come first
+        String after = Await.value("4 more inferences in the histogram", PrometheusEndpointTest::scrapeNow,
+                text -> sum(text, "webaccel_inference_duration_seconds_count", model).orElse(0) >= countBefore + 4);
         assertEquals(after, countBefore + 4, sum(after, "webaccel_inference_duration_seconds_count", model)
                 .orElse(0), 0);
         assertEquals(after, countBefore + 4, sum(after, "webaccel_inference_duration_seconds_bucket", model,

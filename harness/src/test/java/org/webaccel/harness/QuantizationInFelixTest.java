@@ -91,7 +91,7 @@ public class QuantizationInFelixTest {
 
     @Test
     public void everyDemoModelAtEveryWidthRunsInChromiumSmallerAndClose() throws Exception {
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         List<String> table = new ArrayList<>();
         try (NativeReference ref = new NativeReference()) {
             for (String model : DEMO) {
@@ -134,7 +134,7 @@ public class QuantizationInFelixTest {
 
     @Test
     public void variantsRunOnWebGpu() throws Exception {
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         List<String> table = new ArrayList<>();
         for (String model : List.of("image-classifier", "audio-encoder")) {
             List<String> variants = new ArrayList<>();
@@ -157,7 +157,7 @@ public class QuantizationInFelixTest {
 
     @Test
     public void mixedPlansRespectTheirBudgets() throws Exception {
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         ModelDescriptor text = repository.find("text-encoder", null).orElseThrow();
         long fp32 = Files.size(repository.modelFile(text));
         QuantizedModel bySize = quantizer.quantizeMixed("text-encoder",
@@ -183,7 +183,7 @@ public class QuantizationInFelixTest {
 
     @Test
     public void theCommandRefusesBadArgumentsAndCreatesNothing() throws Exception {
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         int before = repository.list().size();
         for (String[] bad : new String[][] {
                 {"pool:quantize image-classifier --bits 5", "--bits must be one of [2, 3, 4, 8]; got 5"},

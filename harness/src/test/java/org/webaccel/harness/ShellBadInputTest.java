@@ -104,7 +104,7 @@ public class ShellBadInputTest {
     @Test
     public void eachBadInputFileGetsItsOwnErrorAndDisturbsNothing() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "maxInputBytes", 1 << 20));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         String good = "{" + pixels(null, PIXELS_SHAPE, 3072) + "}";
         assertTrue(run("pool:infer image-classifier --input " + file(good)).contains("logits"));
 

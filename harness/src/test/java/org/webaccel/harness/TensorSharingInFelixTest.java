@@ -38,6 +38,7 @@ import org.webaccel.api.tensors.SharedInference;
 import org.webaccel.api.tensors.SharedTensor;
 import org.webaccel.api.tensors.TensorGoneException;
 import org.webaccel.api.tensors.TensorSharing;
+import org.webaccel.testing.Await;
 
 /**
  * Cross-model tensor sharing in Felix with real Chromium: text-encoder's last_hidden_state kept in the page and
@@ -170,7 +171,7 @@ public class TensorSharingInFelixTest {
     @Test
     public void theSharedPipelineEqualsTheOneThroughJavaAndTheNativeReferenceAndIsMeasured() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("sharedTensorBudgetBytes", 64L << 20));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         long batch = 4;
         long sequence = 128;
         Map<String, Tensor> in = encoderInputs(batch, sequence, 7);
@@ -240,7 +241,7 @@ public class TensorSharingInFelixTest {
     @Test
     public void onWebGpuTheKeptTensorStaysInAGpuBufferAndGivesTheSameResults() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("sharedTensorBudgetBytes", 64L << 20));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         InferenceOptions gpu = OPTIONS.withExecutionProvider(org.webaccel.api.ExecutionProvider.WEBGPU);
         Map<String, Tensor> in = encoderInputs(1, 16, 11);
         SharedInference e = get(sharing.infer(ENCODER, in, Map.of(), Set.of("last_hidden_state"), gpu)
@@ -289,7 +290,7 @@ public class TensorSharingInFelixTest {
         // One root of 8 KiB and projections of 4 KiB each, all on the root's page (a reference pins placement).
         long budget = 8192 + 2 * 4096;
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("sharedTensorBudgetBytes", budget));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         Map<String, Tensor> in = encoderInputs(1, 16, 3);
         SharedTensor root = share(ENCODER, in, Map.of(), Set.of("last_hidden_state")).kept("last_hidden_state");
         assertEquals(8192, root.byteSize());
@@ -356,11 +357,7 @@ public class TensorSharingInFelixTest {
         WorkerInfo holder = pool.workers().stream().filter(w -> w.id().equals(root.worker())).findFirst()
                 .orElseThrow();
         ProcessHandle.of(holder.browserPid()).orElseThrow().destroyForcibly();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sharing.find(root.id()).isPresent()) {
-            assertTrue("tensors of a dead page still listed", System.nanoTime() < end);
-            Thread.sleep(50);
-        }
+        Await.until("the dead page's tensors no longer listed", () -> sharing.find(root.id()).isEmpty());
         assertFails(sharing.infer(PROJECTION, Map.of(), fromRoot, Set.of(), OPTIONS).toCompletableFuture(),
                 TensorGoneException.class, "worker " + root.worker() + " that held it closed");
         assertTrue(sharing.bytesByWorker().get(root.worker()) == null);

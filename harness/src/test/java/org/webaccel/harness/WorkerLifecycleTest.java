@@ -29,6 +29,7 @@ import org.webaccel.api.ResourcePool;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.testing.Await;
 
 /** Worker lifecycle and hot plug with real Chromium in Felix: recycling, drain, backend bundles stopped and reinstalled under load. */
 @RunWith(PaxExam.class)
@@ -92,7 +93,7 @@ public class WorkerLifecycleTest {
     public void browsersAreRecycledAfterTheirRequestLimitWithoutLosingARequest() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maxBrowsers", 1,
                 "maxPagesPerBrowser", 2, "recycleAfterRequests", 8L, "maintenanceIntervalSeconds", 1));
-        PoolServices.awaitWorkers(pool, 2, 120);
+        PoolServices.awaitWorkers(pool, 2);
         long before = pool.status().succeeded();
         List<Submitted> load = submit(pool, 40, 100);
         Set<String> browsers = assertAllCorrect(load);
@@ -111,12 +112,11 @@ public class WorkerLifecycleTest {
             props.putAll(limit);
             ResourcePool pool = PoolServices.reconfigure(context, cm, props);
             Set<String> browsers = new TreeSet<>();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (browsers.size() < 3 && System.nanoTime() < end) {
+            Await.until(limit + ": browsers replaced twice", () -> {
                 browsers.addAll(assertAllCorrect(submit(pool, 4, browsers.size() * 10)));
                 Thread.sleep(500);
-            }
-            assertTrue(limit + ": expected browsers to be replaced, saw " + browsers, browsers.size() >= 3);
+                return browsers.size() >= 3;
+            }, browsers::toString);
             assertBalanced(pool.status());
         }
         PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maintenanceIntervalSeconds", 1));
@@ -126,12 +126,10 @@ public class WorkerLifecycleTest {
     public void queuedRequestsOfHigherPriorityRunFirst() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1,
                 "maintenanceIntervalSeconds", 1));
-        PoolServices.awaitWorkers(pool, 1, 120);
+        PoolServices.awaitWorkers(pool, 1);
         pool.drain("chromium");
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.status().workers() + pool.status().starting() > 0 && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        Await.until("no worker left", () -> pool.status().workers() + pool.status().starting() == 0,
+                () -> pool.status().toString());
         ModelDescriptor m = repository.find("image-classifier", null).orElseThrow();
         List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<InferenceResult>> all = new ArrayList<>();
@@ -156,15 +154,12 @@ public class WorkerLifecycleTest {
     public void idleWorkersAboveTheMinimumAreClosed() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 4, "maxPagesPerBrowser", 4,
                 "maintenanceIntervalSeconds", 1));
-        PoolServices.awaitWorkers(pool, 4, 120);
+        PoolServices.awaitWorkers(pool, 4);
         assertAllCorrect(submit(pool, 8, 300));
         PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1, "idleTimeoutSeconds", 2L,
                 "maintenanceIntervalSeconds", 1));
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.status().workers() > 1 && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        assertEquals(pool.status().toString(), 1, pool.status().workers());
+        Await.until("idle workers closed down to the minimum", () -> pool.status().workers() == 1,
+                () -> pool.status().toString());
         assertFalse(assertAllCorrect(submit(pool, 3, 400)).isEmpty());
         assertBalanced(pool.status());
         PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2, "maintenanceIntervalSeconds", 1));
@@ -174,14 +169,11 @@ public class WorkerLifecycleTest {
     public void aDrainedBackendTakesNoWorkUntilResumed() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2,
                 "maintenanceIntervalSeconds", 1));
-        PoolServices.awaitWorkers(pool, 2, 120);
+        PoolServices.awaitWorkers(pool, 2);
         pool.drain("chromium");
         assertTrue(pool.backends().get(0).draining());
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.status().workers() + pool.status().starting() > 0 && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
-        assertEquals(pool.status().toString(), 0, pool.status().workers() + pool.status().starting());
+        Await.until("no worker left", () -> pool.status().workers() + pool.status().starting() == 0,
+                () -> pool.status().toString());
         List<Submitted> waiting = submit(pool, 3, 7);
         Thread.sleep(2000);
         assertFalse("a drained backend ran a request", waiting.stream().anyMatch(s -> s.result.isDone()));
@@ -220,22 +212,16 @@ public class WorkerLifecycleTest {
         }
 
         /** Waits until a request completed on {@code backend} after this call. */
-        void awaitResultFrom(String backend, int seconds) throws InterruptedException {
+        void awaitResultFrom(String backend) throws InterruptedException {
             int from = all.size();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() < end) {
+            Await.until("a result from " + backend, () -> {
                 List<Submitted> since;
                 synchronized (all) {
                     since = new ArrayList<>(all.subList(from, all.size()));
                 }
-                if (since.stream().anyMatch(s -> s.result.isDone() && !s.result.isCompletedExceptionally()
-                        && s.result.join().backend().equals(backend))) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("no result from " + backend + " within " + seconds + " s: " + pool.status()
-                    + " " + pool.backends());
+                return since.stream().anyMatch(s -> s.result.isDone() && !s.result.isCompletedExceptionally()
+                        && s.result.join().backend().equals(backend));
+            }, () -> pool.status() + " " + pool.backends());
         }
 
         @Override
@@ -250,39 +236,35 @@ public class WorkerLifecycleTest {
     public void backendsAddedAndRemovedUnderLoadLoseNothing() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 2,
                 "maintenanceIntervalSeconds", 1));
-        PoolServices.awaitWorkers(pool, 2, 120);
+        PoolServices.awaitWorkers(pool, 2);
         Bundle chromium = bundle(CHROMIUM);
         Bundle firefox = bundle(FIREFOX);
         String location = chromium.getLocation();
         // A request an earlier test left running would otherwise end during this one and be counted here.
-        long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (pool.status().inFlight() > 0) {
-            assertTrue("requests still in flight: " + pool.status(), System.nanoTime() < idleBy);
-            Thread.sleep(50);
-        }
+        Await.until("no request in flight", () -> pool.status().inFlight() == 0, () -> pool.status().toString());
         long succeededBefore = pool.status().succeeded();
         List<Submitted> requests;
         try (Load load = new Load(pool)) {
-            load.awaitResultFrom("chromium", 60);
+            load.awaitResultFrom("chromium");
 
             // Added under load: its workers join and take requests.
             firefox.start();
             assertTrue("pool:backends must show the new backend at once", pool.backends().stream()
                     .anyMatch(b -> b.description().name().equals("firefox")));
-            load.awaitResultFrom("firefox", 120);
+            load.awaitResultFrom("firefox");
 
             // Removed under load: its workers drain, their requests finish or move to Firefox.
             chromium.stop();
             assertTrue("pool:backends still lists the stopped backend", pool.backends().stream()
                     .noneMatch(b -> b.description().name().equals("chromium")));
-            load.awaitResultFrom("firefox", 60);
+            load.awaitResultFrom("firefox");
             chromium.uninstall();
 
             // Reinstalled under load: it serves again.
             Bundle again = context.installBundle(location);
             again.start();
             assertTrue(pool.backends().stream().anyMatch(b -> b.description().name().equals("chromium")));
-            load.awaitResultFrom("chromium", 120);
+            load.awaitResultFrom("chromium");
             firefox.stop();
             requests = new ArrayList<>(load.all);
         }

@@ -142,6 +142,18 @@ public final class BenchPool {
         pool = PoolServices.reconfigure(context, cm, props);
     }
 
+    /**
+     * Sets the queue's capacity alone (which {@link #reconfigure} uses to see its own updates arrive) and waits
+     * until the pool has it.
+     */
+    public void queueCapacity(int capacity) throws Exception {
+        org.osgi.service.cm.Configuration c = cm.getConfiguration("org.webaccel.pool", "?");
+        java.util.Dictionary<String, Object> props = c.getProperties();
+        props.put("queueCapacity", capacity);
+        c.update(props);
+        await(() -> pool().status().queueCapacity() == capacity, 60, "a queue of " + capacity);
+    }
+
     /** @return requests completed by the benchmark backend's workers, as the pool counts them (browser calls) */
     public long served() throws InterruptedException {
         return pool().workers().stream().filter(w -> w.backend().equals(backend)).mapToLong(WorkerInfo::served).sum();

@@ -75,6 +75,7 @@ public final class BenchmarkRunner {
             }
             figures.add(2, new ScalingFigure(pool, config).measure());
             figures.add(new RecoveryFigure(pool, recording, config).measure());
+            figures.add(new AdmissionFigure(pool, config).measure());
             figures.add(new StartupFigure(pool, config).measure());
         } finally {
             pool.unregister();

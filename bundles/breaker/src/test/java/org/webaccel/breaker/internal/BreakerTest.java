@@ -14,7 +14,11 @@ import org.webaccel.api.health.FailureClass;
 /** Circuit breakers of workers and backends, on real Failsafe breakers with short open delays. */
 public class BreakerTest {
 
-    static final Duration OPEN = Duration.ofMillis(300);
+    /**
+     * Failsafe times the open delay on the system clock. The tests read a breaker right after opening it and
+     * expect it open, so the delay must be far longer than any pause of a busy machine between two statements.
+     */
+    static final Duration OPEN = Duration.ofMillis(1500);
     static final Duration FAST = Duration.ofMillis(10);
 
     static Thresholds defaults() {
@@ -39,7 +43,7 @@ public class BreakerTest {
     }
 
     static void waitOpenDelay() throws InterruptedException {
-        Thread.sleep(OPEN.toMillis() + 100);
+        Thread.sleep(OPEN.toMillis() + 200);
     }
 
     @Test

@@ -9,7 +9,6 @@ import static org.webaccel.metrics.internal.StoreFixture.await;
 import static org.webaccel.metrics.internal.StoreFixture.record;
 import static org.webaccel.metrics.internal.StoreFixture.settings;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,6 +19,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 import org.duckdb.DuckDBDriver;
 import org.junit.After;
 import org.junit.Rule;
@@ -27,11 +29,12 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.metrics.MetricsUnavailableException;
-import org.webaccel.api.metrics.RecordingStatus;
 import org.webaccel.api.metrics.Recommendation;
+import org.webaccel.api.metrics.RecordingStatus;
 import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.metrics.Trend;
 import org.webaccel.api.model.ModelType;
+import org.webaccel.testing.Await;
 
 public class DuckDbMetricsStoreTest {
     @Rule
@@ -126,14 +129,14 @@ public class DuckDbMetricsStoreTest {
         // a writer that is never started: the buffer cannot drain, so exactly the overflow is dropped
         try (MetricsDatabase db = new MetricsDatabase(settings.database(), new SchemaMigrations(List.of()))) {
             RecordWriter w = new RecordWriter(db, settings, Clock.systemUTC());
-            long start = System.nanoTime();
-            for (int i = 0; i < 1_000; i++) {
-                w.offer(record(NOW, "chromium", ExecutionProvider.WASM, 1, null));
-            }
-            long ms = (System.nanoTime() - start) / 1_000_000;
+            // An offer that waited for room would wait forever here: nothing drains the buffer.
+            CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 1_000; i++) {
+                    w.offer(record(NOW, "chromium", ExecutionProvider.WASM, 1, null));
+                }
+            }).get(Await.PATIENCE.toSeconds(), TimeUnit.SECONDS);
             assertEquals(10, w.accepted());
             assertEquals(990, w.dropped());
-            assertTrue("1000 offers took " + ms + " ms", ms < 1_000);
         }
     }
 
@@ -141,12 +144,9 @@ public class DuckDbMetricsStoreTest {
     public void underLoadEveryRecordIsWrittenOrCounted() throws Exception {
         DuckDbMetricsStore s = open(tmp.getRoot().toPath().resolve("m.duckdb"), 50);
         int n = 200_000;
-        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             s.record(record(NOW.minusMillis(i), "chromium", ExecutionProvider.WASM, 1 + i % 7, null));
         }
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(n + " records took " + ms + " ms to hand over", ms < 5_000);
         await("buffer drained", () -> s.status().buffered() == 0 && s.status().accepted() == s.status().written());
         RecordingStatus st = s.status();
         assertEquals(n, st.written() + st.dropped());

@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.metrics.InferenceRecord;
 import org.webaccel.api.model.ModelType;
+import org.webaccel.testing.Await;
 
 /** Settings and records for the store tests. */
 final class StoreFixture {
@@ -27,12 +28,6 @@ final class StoreFixture {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(what, condition::getAsBoolean);
     }
 }

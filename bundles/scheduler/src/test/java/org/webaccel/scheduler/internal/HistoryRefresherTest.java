@@ -19,7 +19,7 @@ import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.api.scheduling.PlacementRequest;
-import org.webaccel.api.scheduling.Score;
+import org.webaccel.testing.Await;
 
 public class HistoryRefresherTest {
     private static final ModelDescriptor VISION = Fixtures.model("classifier", ModelType.VISION);
@@ -92,13 +92,8 @@ public class HistoryRefresherTest {
             field.set(component, store);
             PlacementRequest request = new PlacementRequest(VISION, ExecutionProvider.AUTO);
             var candidates = List.of(candidate("gpu", "chromium", WEBGPU), candidate("cpu", "chromium", WASM));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            List<Score> scores = component.rank(request, candidates);
-            while (!scores.get(0).candidate().workerId().equals("cpu") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                scores = component.rank(request, candidates);
-            }
-            assertEquals("the history arrived within 10 s", "cpu", scores.get(0).candidate().workerId());
+            Await.until("the history moved the vision model to the wasm worker",
+                    () -> component.rank(request, candidates).get(0).candidate().workerId().equals("cpu"));
         } finally {
             component.deactivate();
         }

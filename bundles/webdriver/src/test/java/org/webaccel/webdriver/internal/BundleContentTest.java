@@ -7,18 +7,18 @@ import static org.junit.Assert.assertTrue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.webaccel.api.spi.BrowserEvents;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.testing.StartedProcesses;
+import org.webaccel.testing.TestSite;
 import org.webaccel.webdriver.BrowserOptions;
 import org.webaccel.webdriver.LocalDriver;
 import org.webaccel.webdriver.SessionTimeouts;
@@ -34,14 +34,14 @@ import org.webaccel.webdriver.WebDriverSessions;
  */
 public class BundleContentTest {
 
-    private ChildProcesses processes;
-    private CountingSite site;
+    private StartedProcesses processes;
+    private TestSite site;
     private URLClassLoader bundle;
 
     @Before
     public void setUp() throws Exception {
-        processes = new ChildProcesses();
-        site = new CountingSite();
+        processes = new StartedProcesses();
+        site = new TestSite().reportingPages();
         URL content = Path.of("target", "classes").toUri().toURL();
         URL api = LaunchSpec.class.getProtectionDomain().getCodeSource().getLocation();
         bundle = new URLClassLoader("webdriver-bundle", new URL[] {content, api}, ClassLoader.getPlatformClassLoader());
@@ -51,7 +51,7 @@ public class BundleContentTest {
     public void tearDown() throws Exception {
         bundle.close();
         site.close();
-        processes.assertAllGone(10_000);
+        processes.awaitAllGone();
     }
 
     @Test

@@ -2,8 +2,6 @@ package org.webaccel.webdriver.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -13,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
@@ -20,6 +19,11 @@ import org.junit.Before;
 import org.junit.Test;
 import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.testing.Await;
+import org.webaccel.testing.BrowserEventLog;
+import org.webaccel.testing.Processes;
+import org.webaccel.testing.StartedProcesses;
+import org.webaccel.testing.TestSite;
 import org.webaccel.webdriver.GridStatus;
 import org.webaccel.webdriver.WebDriverBrowser;
 
@@ -29,24 +33,27 @@ import org.webaccel.webdriver.WebDriverBrowser;
  */
 public class RemoteSessionTest {
 
-    private ChildProcesses processes;
-    private CountingSite site;
-    private RecordedEvents events;
+    /** Given to the remote browsers as a switch, so the test can find them below the endpoint's chromedriver. */
+    private static final String MARKER = "--webaccel-remote-test=" + UUID.randomUUID();
+
+    private StartedProcesses processes;
+    private TestSite site;
+    private BrowserEventLog events;
     private SeleniumSessions sessions;
     private Process chromedriver;
     private URI endpoint;
 
     @Before
     public void setUp() throws Exception {
-        processes = new ChildProcesses();
-        site = new CountingSite();
-        events = new RecordedEvents();
+        processes = new StartedProcesses();
+        site = new TestSite().reportingPages();
+        events = new BrowserEventLog();
         sessions = new SeleniumSessions();
         int port = freePort();
         chromedriver = new ProcessBuilder("/usr/bin/chromedriver", "--port=" + port)
                 .redirectErrorStream(true).redirectOutput(new File("target/remote-chromedriver.log")).start();
         endpoint = URI.create("http://127.0.0.1:" + port);
-        ChildProcesses.waitFor("chromedriver answers", 10_000, () -> {
+        Await.until("chromedriver answers", () -> {
             try {
                 return sessions.gridStatus(endpoint, Duration.ofSeconds(1)).ready();
             } catch (BackendException e) {
@@ -63,11 +70,11 @@ public class RemoteSessionTest {
         if (!chromedriver.waitFor(5, TimeUnit.SECONDS)) {
             chromedriver.destroyForcibly();
         }
-        processes.assertAllGone(10_000);
+        processes.awaitAllGone();
     }
 
     private WebDriverBrowser start(String id) throws BackendException {
-        return sessions.startRemote(endpoint, LocalSessionTest.chromium(), LocalSessionTest.TIMEOUTS,
+        return sessions.startRemote(endpoint, LocalSessionTest.chromium(MARKER), LocalSessionTest.TIMEOUTS,
                 new LaunchSpec(id, events));
     }
 
@@ -78,35 +85,29 @@ public class RemoteSessionTest {
         assertEquals("chrome", browser.browserName());
         browser.openPage(site.uri("/one"));
         browser.openPage(site.uri("/two"));
-        ChildProcesses.waitFor("both pages ran", 10_000,
-                () -> site.hits("/ran?/one") == 1 && site.hits("/ran?/two") == 1);
-        assertFalse("chromedriver runs a browser", chromedriver.descendants().findAny().isEmpty());
+        Await.until("both pages ran", () -> site.hits("/ran?/one") == 1 && site.hits("/ran?/two") == 1);
+        assertEquals("chromedriver runs the browser", 1, remoteBrowsers().size());
 
         browser.close();
 
-        ChildProcesses.waitFor("the endpoint ended the browser", 10_000, () -> chromedriver.descendants()
-                .noneMatch(p -> p.info().command().orElse("").contains("chromium")));
-        assertNull(events.nextBrowserDeath(0));
+        Await.until("the endpoint ended the browser", () -> remoteBrowsers().isEmpty());
+        events.assertNoBrowserDeath("no death", Duration.ZERO);
     }
 
     @Test
     public void aBrowserGoneOnTheEndpointIsADeath() throws Exception {
         WebDriverBrowser browser = start("remote-victim");
         browser.openPage(site.uri("/victim"));
-        ProcessHandle remoteBrowser = chromedriver.children()
-                .filter(p -> p.info().command().orElse("").contains("chromium")).findFirst().orElseThrow();
+        List<ProcessHandle> remote = remoteBrowsers();
+        assertEquals("chromedriver runs the browser", 1, remote.size());
 
-        long killed = System.nanoTime();
-        remoteBrowser.destroyForcibly();
+        remote.get(0).destroyForcibly();
 
-        RecordedEvents.Death death = events.nextBrowserDeath(5_000);
-        assertNotNull("browserDied within 5 s", death);
+        BrowserEventLog.Death death = events.nextBrowserDeath();
         assertSame(browser, death.subject());
         assertTrue(death.reason(), death.reason().contains("the session no longer answers"));
-        System.out.printf("remote browserDied %d ms after kill -9: %s%n", (death.nanos() - killed) / 1_000_000,
-                death.reason());
         assertFalse(browser.isAlive());
-        assertNull("reported once", events.nextBrowserDeath(1_500));
+        events.assertNoBrowserDeath("reported once", Duration.ofMillis(1_500));
         browser.close();
     }
 
@@ -141,5 +142,9 @@ public class RemoteSessionTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    private List<ProcessHandle> remoteBrowsers() {
+        return Processes.browsersCarrying(chromedriver.toHandle(), MARKER);
     }
 }

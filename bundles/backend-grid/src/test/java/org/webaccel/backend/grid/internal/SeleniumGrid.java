@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.webaccel.testing.Processes;
+
 /**
  * A real Selenium Grid 4 (standalone: router, distributor and one node in one process) on 127.0.0.1, run
  * as a child process on the classpath the build resolved for it, with one node slot type: this machine's
@@ -85,19 +87,12 @@ final class SeleniumGrid implements AutoCloseable {
         throw new AssertionError("the Grid was not ready within " + timeout.toMillis() + " ms: " + logTail());
     }
 
-    /** @return the browsers the Grid's node runs: main Chromium processes among the Grid's descendants */
-    List<ProcessHandle> browsers() {
-        return process.descendants().filter(p -> p.info().command().orElse("").contains("chromium")
-                && !commandLine(p).contains("--type=")).toList();
-    }
-
-    /** Chromium's helpers rewrite their command line as one string, which ProcessHandle.Info cannot split. */
-    private static String commandLine(ProcessHandle process) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
-        } catch (IOException e) {
-            return "";
-        }
+    /**
+     * @param marker a switch the test passed to its browsers through the backend's {@code browserArguments}
+     * @return the browsers the Grid's node runs with that switch, one main process each
+     */
+    List<ProcessHandle> browsers(String marker) {
+        return Processes.browsersCarrying(process.toHandle(), marker);
     }
 
     /** @return the ids of the sessions the Grid runs, from its GraphQL endpoint */
