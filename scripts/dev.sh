@@ -4,11 +4,12 @@
 #   scripts/dev.sh test   install what is missing, build and run all tests (the command CI runs)
 #   scripts/dev.sh bench  install what is missing, build and run the benchmark (harness/target/bench/)
 #   scripts/dev.sh bench-scheduling  the same for the scheduling benchmark (harness/target/bench/scheduling/)
+#   scripts/dev.sh soak [MINUTES]    the soak benchmark on the built distribution (harness/target/bench/soak/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-    echo "usage: $0 run|test|bench|bench-scheduling [-- extra arguments for bin/webaccel or mvn]" >&2
+    echo "usage: $0 run|test|bench|bench-scheduling|soak [-- extra arguments for bin/webaccel or mvn]" >&2
     exit 2
 }
 [ $# -ge 1 ] || usage
@@ -51,6 +52,14 @@ case "$mode" in
     bench-scheduling)
         # Workers, dynamic batching and placement policies with Chromium and Firefox (about ten minutes).
         exec mvn -B verify -pl harness -am -Dtest=FullSchedulingBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
+        ;;
+    soak)
+        # A large-input minute, then MINUTES (default 10; 60 for a release) of mixed load over HTTP, sampled
+        # after forced full collections: heap, request memory, browsers' PSS, processes, DuckDB file.
+        minutes=10
+        if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then minutes=$1; shift; fi
+        exec mvn -B verify -pl harness -am -Dtest=SoakBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+            -Dwebaccel.soak.minutes="$minutes" "$@"
         ;;
     *)
         usage

@@ -145,9 +145,28 @@ public final class DistributionProcess implements AutoCloseable {
         return base;
     }
 
+    /** @return the process id of the container's JVM ({@code bin/webaccel} execs it) */
+    public long pid() {
+        return process.pid();
+    }
+
     /** @return the copy's distribution folder */
     public Path home() {
         return home;
+    }
+
+    /**
+     * Stops the container as a user does (EOF on the shell) and waits for its JVM to exit.
+     *
+     * @return the processes it had started that still ran when it exited (its own stop should have ended them)
+     */
+    public List<ProcessHandle> stop() throws IOException, InterruptedException {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.getOutputStream().close();
+        if (!process.waitFor(Await.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("the container did not stop at end of input" + diagnostics());
+        }
+        return children.stream().filter(org.webaccel.testing.Processes::isRunning).toList();
     }
 
     /** Stops the container as a user does (EOF on the shell), forcibly if it hangs, then deletes the copy. */

@@ -16,8 +16,8 @@ import org.webaccel.api.tensor.Tensor;
 import org.webaccel.testing.Await;
 
 /** Real inferences of the demo image classifier through a running container's inference endpoint. */
-final class ImageRequests {
-    static final ModelDescriptor IMAGE = new ModelDescriptor("image-classifier", "1", ModelType.VISION, "",
+public final class ImageRequests {
+    public static final ModelDescriptor IMAGE = new ModelDescriptor("image-classifier", "1", ModelType.VISION, "",
             List.of(TensorSpec.of("pixels", DType.FLOAT32, Dim.symbolic("batch"), Dim.of(3), Dim.of(32), Dim.of(32))),
             List.of(), Map.of());
 

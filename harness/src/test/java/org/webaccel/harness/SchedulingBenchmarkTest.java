@@ -53,10 +53,6 @@ public class SchedulingBenchmarkTest {
                 assertEquals(f.id() + " " + s.name(), 2, m.n());
                 assertTrue(f.id() + " " + s.name() + " = " + m, m.min() > 0 && Double.isFinite(m.max())
                         && m.q1() <= m.median() && m.median() <= m.q3());
-                if (s.unit().equals("ms")) {
-                    assertTrue(f.id() + " " + s.name() + " = " + m + ": longer than a request may take",
-                            m.max() < 180_000);
-                }
             }
             for (Figure.Ratio r : f.ratios()) {
                 assertTrue(f.id() + " " + r.name() + " = " + r.summary(), r.summary().min() > 0

@@ -62,4 +62,10 @@ public interface ResourcePool {
 
     /** @return the adaptive scaling controller's bounds, targets and recent decisions */
     Scaling scaling();
+
+    /**
+     * @return the memory the pool's requests hold against its budget; callers that keep results for a while
+     *         (a server writing them to slow clients) count them here
+     */
+    RequestMemory requestMemory();
 }

@@ -113,7 +113,7 @@ public final class BenchmarkRunner {
         throw new AssertionError("no " + type.getSimpleName() + (filter == null ? "" : " " + filter) + " within 60 s");
     }
 
-    static Map<String, Object> machine() throws IOException {
+    public static Map<String, Object> machine() throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", cpuInfo("model name"));
         m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -143,7 +143,7 @@ public final class BenchmarkRunner {
         return "unknown";
     }
 
-    static String loadAverage() throws IOException {
+    public static String loadAverage() throws IOException {
         String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
         return parts[0] + " " + parts[1] + " " + parts[2];
     }

@@ -75,6 +75,23 @@ public final class Processes {
         return browser.descendants().filter(p -> arguments(p).contains(wanted)).toList();
     }
 
+    /**
+     * @return whether the process still runs: alive and not a zombie (a process that has exited but that its
+     *         parent, or the init process that inherited it, has not reaped yet)
+     */
+    public static boolean isRunning(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** @return this JVM's descendants, as a stream */
     public static Stream<ProcessHandle> ours() {
         return ProcessHandle.current().descendants();

@@ -96,6 +96,7 @@ final class DashboardState {
             o.put("id", w.id());
             o.put("backend", w.backend());
             o.put("browser", w.browser());
+            o.put("browserPid", w.browserPid());
             o.put("state", w.state());
             o.put("served", w.served());
             ArrayNode models = o.putArray("loadedModels");

@@ -34,6 +34,14 @@ record InferRequest(String id, Map<String, Tensor> inputs, List<RequestedOutput>
         outputs = List.copyOf(outputs);
     }
 
+    /**
+     * @return the request without its inputs: what answering it needs, so that nothing waiting to answer holds
+     *         the input tensors once the pool has them
+     */
+    InferRequest withoutInputs() {
+        return new InferRequest(id, Map.of(), outputs, parameters);
+    }
+
     /** @return the options for the pool */
     InferenceOptions options() {
         return parameters.options();

@@ -6,11 +6,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
+import org.webaccel.api.RequestMemory;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.tensor.Tensor;
 
 /**
  * {@code POST /v2/models/{name}[/versions/{version}]/infer}: decodes the request, submits it to the pool and
@@ -65,17 +69,32 @@ final class InferenceHandler {
         // No container timeout: the pool ends every request by its deadline, and a timeout here would answer
         // while the request still runs.
         async.setTimeout(0);
-        submit(model, infer).whenComplete((result, error) -> {
+        InferRequest reply = infer.withoutInputs();
+        submit(model, infer.inputs(), infer.options()).whenComplete((result, error) -> {
+            // The result's bytes count against the pool's request memory until the client has them, so that a
+            // slow client slows admission instead of filling the heap.
+            RequestMemory.Hold held = pool.requestMemory().hold(result == null ? 0 : outputBytes(result));
             // The stage may complete on the bridge's I/O thread: write the answer on a container thread.
-            async.start(() -> respond(async, infer, result, error));
+            async.start(() -> {
+                try {
+                    respond(async, reply, result, error);
+                } finally {
+                    held.close();
+                }
+            });
         });
+    }
+
+    private static long outputBytes(InferenceResult result) {
+        return result.outputs().values().stream().mapToLong(Tensor::byteSize).sum();
     }
 
     // Once the request is asynchronous, every failure must arrive through the stage, or nothing would ever
     // complete it: the pool reports its own errors that way, and anything it throws is turned into one.
-    private CompletionStage<InferenceResult> submit(ModelDescriptor model, InferRequest infer) {
+    private CompletionStage<InferenceResult> submit(ModelDescriptor model, Map<String, Tensor> inputs,
+            InferenceOptions options) {
         try {
-            return pool.infer(model.id(), infer.inputs(), infer.options());
+            return pool.infer(model.id(), inputs, options);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -82,6 +82,7 @@ final class Dispatcher {
     private volatile int maxAttempts;
     private volatile long hangGraceNanos;
     private final ScheduledExecutorService timers;
+    private final RequestBytes memory;
     private final Consumer<Worker> hung;
     private final Consumer<Worker> drained;
     private final Predicate<Worker> retire;
@@ -105,8 +106,9 @@ final class Dispatcher {
     private boolean stopping;
 
     Dispatcher(int capacity, int maxAttempts, long hangGraceNanos, ScheduledExecutorService timers,
-            Consumer<Worker> hung, Consumer<Worker> drained, Predicate<Worker> retire,
+            RequestBytes memory, Consumer<Worker> hung, Consumer<Worker> drained, Predicate<Worker> retire,
             BiConsumer<Worker, String> restartBrowser) {
+        this.memory = memory;
         this.drained = drained;
         this.retire = retire;
         this.restartBrowser = restartBrowser;
@@ -200,10 +202,16 @@ final class Dispatcher {
                 throw new RejectedException("queue full: " + queue.size() + " requests are waiting (capacity "
                         + capacity + "); retry later");
             }
+            String full = memory.admit(r);
+            if (full != null) {
+                rejected();
+                throw new RejectedException(full);
+            }
             int limit = settings.queueLimit(r.model.name());
             if (limit != Integer.MAX_VALUE) {
                 long waiting = queue.stream().filter(q -> q.model.name().equals(r.model.name())).count();
                 if (waiting >= limit) {
+                    memory.release(r);
                     rejected();
                     throw new RejectedException("queue full for model " + r.model.name() + ": " + waiting
                             + " of its requests are waiting (limit " + limit + "); retry later");
@@ -215,7 +223,9 @@ final class Dispatcher {
             enqueue(r, false);
         }
         long delay = r.deadlineNanos - System.nanoTime();
-        timers.schedule(() -> expire(r), Math.max(0, delay), TimeUnit.NANOSECONDS);
+        // Cancelled when the request ends: the executor removes cancelled tasks, so an ended request is held
+        // by no timer, whatever its deadline.
+        r.deadlineTimer = timers.schedule(() -> expire(r), Math.max(0, delay), TimeUnit.NANOSECONDS);
         Failsafe.with(retryPolicy(r)).with(timers)
                 .getStageAsync(ctx -> ctx.isFirstAttempt() ? first : again(r))
                 .whenComplete((result, error) -> end(r, result, error));
@@ -283,6 +293,7 @@ final class Dispatcher {
     /** The request's last attempt ended: end the request with its result or error, exactly once. */
     private void end(Request r, InferenceResult result, Throwable error) {
         live.remove(r);
+        memory.release(r);
         if (result != null) {
             if (r.ended.compareAndSet(false, true)) {
                 // Counted before the caller can see the result, so that a caller reading the status next
@@ -290,6 +301,7 @@ final class Dispatcher {
                 succeeded.incrementAndGet();
                 r.result.complete(result);
             }
+            r.release();
             return;
         }
         Throwable cause = unwrap(error);
@@ -301,10 +313,12 @@ final class Dispatcher {
     }
 
     private void fail(Request r, InferenceException error) {
+        memory.release(r);
         if (r.ended.compareAndSet(false, true)) {
             failed.get(error.failureClass()).incrementAndGet();
             r.result.completeExceptionally(error);
         }
+        r.release();
     }
 
     /** @return the error a future failed with, without the {@link CompletionException} it may be wrapped in */
@@ -397,7 +411,7 @@ final class Dispatcher {
             workers.remove(w);
             orphan = w.current;
             attempt = orphan == null ? null : orphan.attempt;
-            w.current = null;
+            w.stop();
             if (orphan != null) {
                 runEnded(orphan);
             }
@@ -413,6 +427,7 @@ final class Dispatcher {
 
     private void expire(Request r) {
         Worker running = null;
+        long run = -1;
         boolean queued;
         CompletableFuture<InferenceResult> attempt;
         synchronized (lock) {
@@ -422,6 +437,7 @@ final class Dispatcher {
             queued = queue.remove(r);
             if (!queued) {
                 running = workers.stream().filter(w -> w.current == r).findFirst().orElse(null);
+                run = running == null ? -1 : running.runs;
             }
             attempt = r.attempt;
             if (!queued && running == null && r.batch != null) {
@@ -445,15 +461,19 @@ final class Dispatcher {
             failAttempt(attempt, new DeadlineExceededException("request " + r.id + " for " + r.model.id()
                     + " was still running on worker " + w.id + " at its deadline of "
                     + r.options.timeout().toMillis() + " ms", FailureClass.HANG), false);
-            timers.schedule(() -> {
+            long runAtDeadline = run;
+            java.util.concurrent.Future<?> check = timers.schedule(() -> {
                 boolean stillThere;
                 synchronized (lock) {
-                    stillThere = w.current == r;
+                    stillThere = w.runs == runAtDeadline && w.current != null;
                 }
                 if (stillThere) {
                     hung.accept(w);
                 }
             }, hangGraceNanos, TimeUnit.NANOSECONDS);
+            synchronized (lock) {
+                w.hangCheck(check, runAtDeadline);
+            }
         }
         // Otherwise the request waits out a retry backoff; the retry finds its deadline passed.
     }
@@ -511,7 +531,7 @@ final class Dispatcher {
                 queue.removeAll(members);
                 Request run = members.size() == 1 ? r : join(members, r.ep);
                 w.state = Worker.State.BUSY;
-                w.current = run;
+                w.start(run);
                 run.attempts++;
                 run.running = true;
                 running.merge(run.model.name(), 1, Integer::sum);
@@ -560,10 +580,11 @@ final class Dispatcher {
         }
         long wait = s.batchDelayNanos(model) - oldest;
         if (size < s.batchPreferred(model) && wait > 0) {
-            if (batchTimers.add(r.model.id())) {
+            String key = r.model.id();
+            if (batchTimers.add(key)) {
                 timers.schedule(() -> {
                     synchronized (lock) {
-                        batchTimers.remove(r.model.id());
+                        batchTimers.remove(key);
                     }
                     dispatch();
                 }, wait, TimeUnit.NANOSECONDS);
@@ -600,7 +621,7 @@ final class Dispatcher {
         b.memberAttempts = attempts;
         b.attempt = new CompletableFuture<>();
         b.attempt.whenComplete((result, error) -> fanOut(b, result, error));
-        timers.schedule(() -> expire(b), Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+        b.deadlineTimer = timers.schedule(() -> expire(b), Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
         LOG.log(Level.DEBUG, "joined " + members.size() + " requests of " + lead.model.id() + " into a batch of "
                 + Batches.size(b.inputs));
         return b;
@@ -608,6 +629,7 @@ final class Dispatcher {
 
     /** Hands a joined run's outcome to its members. */
     private void fanOut(Request b, InferenceResult result, Throwable error) {
+        b.release();
         long now = System.nanoTime();
         if (result != null) {
             List<Map<String, Tensor>> parts;
@@ -835,7 +857,7 @@ final class Dispatcher {
         synchronized (lock) {
             workerAlive = w.state == Worker.State.BUSY && w.current == r;
             if (workerAlive) {
-                w.current = null;
+                w.stop();
                 runEnded(r);
                 if (cause instanceof ChannelClosedException) {
                     // The page's socket is gone and its close listener will end the worker; were it idle until
@@ -860,8 +882,10 @@ final class Dispatcher {
             double queuedMs = (r.startedNanos - r.submittedNanos) / 1e6;
             double transferMs = Math.max(0, page.roundTripMs() - page.computeMs() - page.loadMs());
             Timings t = new Timings(queuedMs, page.loadMs(), transferMs, page.computeMs(), r.msSinceSubmit(now));
-            r.kept = page.kept();
-            r.keptOn = w.channel;
+            if (!page.kept().isEmpty()) {
+                r.kept = page.kept();
+                r.keptOn = w.channel;
+            }
             attempt.complete(new InferenceResult(r.model.id(), page.outputs(), t, w.id, w.host.backend.name(), r.ep));
         } else if (cause instanceof ChannelClosedException) {
             // workerLost (from the channel's close listener) owns the retry; this covers the race where the

@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.metrics.InferenceRecord;
 import org.webaccel.api.metrics.MetricsStore;
-import org.webaccel.api.tensor.Tensor;
 
 /**
  * Hands the outcome of every accepted request to the metrics store, when one is installed. The store
@@ -36,8 +35,8 @@ final class HistoryRecorder {
     }
 
     private void write(MetricsStore s, Request r, InferenceResult result, Throwable error) {
-        long inputBytes = r.inputs.values().stream().mapToLong(Tensor::byteSize).sum();
-        int batch = batchSize(r);
+        long inputBytes = r.inputBytes;
+        int batch = r.batchSize;
         Instant now = Instant.now();
         if (result != null) {
             s.record(InferenceRecord.of(now, r.model, result, browserVersion.apply(result.backend()), batch,
@@ -50,13 +49,5 @@ final class HistoryRecorder {
                 r.ep, "", batch, 0, 0, 0, totalMs,
                 cause instanceof org.webaccel.api.InferenceException ie ? ie.failureClass().id()
                         : cause.getClass().getSimpleName(), inputBytes, r.model.precision()));
-    }
-
-    /** The first dimension of the first input when the model names it {@code batch}, else 1. */
-    private static int batchSize(Request r) {
-        var first = r.model.inputs().get(0);
-        Tensor t = r.inputs.get(first.name());
-        boolean batched = !first.shape().isEmpty() && "batch".equals(first.shape().get(0).symbol());
-        return batched && t != null && t.rank() > 0 ? (int) t.shape()[0] : 1;
     }
 }

@@ -50,6 +50,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Largest total input size of one request, in bytes.")
     int maxInputBytes() default 64 * 1024 * 1024;
 
+    @AttributeDefinition(description = "Megabytes the requests in flight may hold: inputs of requests queued and "
+            + "running, and results not yet delivered (HTTP responses being written). Past it new requests are "
+            + "rejected at once, as with a full queue.")
+    long requestMemoryMegabytes() default 1024;
+
     @AttributeDefinition(description = "Seconds a new page may take to load the runtime and connect.")
     int connectTimeoutSeconds() default 60;
 

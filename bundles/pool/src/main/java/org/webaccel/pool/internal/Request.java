@@ -17,7 +17,12 @@ import org.webaccel.api.tensor.Tensor;
 final class Request {
     final long id;
     final ModelDescriptor model;
-    final Map<String, Tensor> inputs;
+    /** Dropped when the request ends ({@link #release}), so that nothing left holding the request holds them. */
+    volatile Map<String, Tensor> inputs;
+    /** The inputs' size in bytes, counted against the pool's request memory while the request is in flight. */
+    final long inputBytes;
+    /** The first dimension of the first input when the model names it {@code batch}, else 1. */
+    final int batchSize;
     final InferenceOptions options;
     final long submittedNanos;
     final long deadlineNanos;
@@ -57,19 +62,47 @@ final class Request {
     String holder;
     /** Outputs to keep in the page (output name to tensor id); set before submission. */
     Map<String, String> keep = Map.of();
-    /** Set by the successful attempt: what its page kept, and that page's channel. */
+    /** Set by the successful attempt when it kept outputs: what its page kept, and that page's channel. */
     volatile java.util.List<org.webaccel.bridge.KeptTensor> kept = java.util.List.of();
     volatile org.webaccel.bridge.WorkerChannel keptOn;
+    /** The bytes it holds of the pool's request memory, from admission until it ends. */
+    final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** The timer that ends the request at its deadline; cancelled (and removed) when the request ends first. */
+    volatile java.util.concurrent.Future<?> deadlineTimer;
 
     Request(long id, ModelDescriptor model, Map<String, Tensor> inputs, InferenceOptions options, long now) {
         this.id = id;
         this.model = model;
         this.inputs = Map.copyOf(inputs);
+        this.inputBytes = this.inputs.values().stream().mapToLong(Tensor::byteSize).sum();
+        this.batchSize = batchSize(model, this.inputs);
         this.options = options;
         this.requested = options.executionProvider();
         this.ep = requested;
         this.submittedNanos = now;
         this.deadlineNanos = now + options.timeout().toNanos();
+    }
+
+    private static int batchSize(ModelDescriptor model, Map<String, Tensor> inputs) {
+        if (model.inputs().isEmpty()) {
+            return 1;
+        }
+        var first = model.inputs().get(0);
+        Tensor t = inputs.get(first.name());
+        boolean batched = !first.shape().isEmpty() && "batch".equals(first.shape().get(0).symbol());
+        return batched && t != null && t.rank() > 0 ? (int) t.shape()[0] : 1;
+    }
+
+    /**
+     * The request has ended: its timer is cancelled and its inputs dropped, so that whatever still refers to
+     * the request (a page that answers late, a timer of its batch) holds a few fields, not its tensors.
+     */
+    void release() {
+        java.util.concurrent.Future<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        inputs = Map.of();
     }
 
     boolean isDone() {

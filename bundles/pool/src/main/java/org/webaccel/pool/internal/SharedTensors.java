@@ -209,12 +209,16 @@ final class SharedTensors implements TensorSharing {
     /** Books what a successful request kept, within its page's budget. */
     private SharedInference register(Request r) {
         InferenceResult result = r.result.join();
-        if (r.kept.isEmpty()) {
+        List<KeptTensor> keptNow = r.kept;
+        WorkerChannel channel = r.keptOn;
+        // Booked here or refused: either way the request need not point at its page any longer.
+        r.kept = List.of();
+        r.keptOn = null;
+        if (keptNow.isEmpty()) {
             return new SharedInference(result, Map.of());
         }
-        WorkerChannel channel = r.keptOn;
         String worker = result.worker();
-        List<String> newIds = r.kept.stream().map(KeptTensor::id).toList();
+        List<String> newIds = keptNow.stream().map(KeptTensor::id).toList();
         synchronized (this) {
             if (channel == null || !channel.isOpen()) {
                 newIds.forEach(id -> gone.put(id, "worker " + worker + " closed as it returned the result"));
@@ -226,7 +230,7 @@ final class SharedTensors implements TensorSharing {
             }
             Map<String, SharedTensor> kept = new LinkedHashMap<>();
             long added = 0;
-            for (KeptTensor k : r.kept) {
+            for (KeptTensor k : keptNow) {
                 Entry e = new Entry(k.id(), worker, r.model.id(), k);
                 tensors.put(k.id(), e);
                 kept.put(k.output(), e.snapshot());
@@ -238,7 +242,7 @@ final class SharedTensors implements TensorSharing {
                 newIds.forEach(tensors::remove);
                 newIds.forEach(id -> gone.put(id, "refused: worker " + worker + "'s shared tensor budget was full"));
                 channel.releaseTensors(newIds);
-                throw new RejectedException("keeping " + r.kept.stream().map(KeptTensor::output).toList() + " of "
+                throw new RejectedException("keeping " + keptNow.stream().map(KeptTensor::output).toList() + " of "
                         + r.model.id() + " (" + added + " bytes) on worker " + worker + " would exceed its budget of "
                         + budget + " bytes: its other " + held + " bytes of shared tensors are referenced or pinned; "
                         + "release or unpin some (pool:tensors lists them), or raise sharedTensorBudgetBytes");

@@ -23,6 +23,10 @@ final class Worker {
     State state = State.STARTING;
     /** Guarded by the dispatcher's lock: the request it runs, when busy. */
     Request current;
+    /** Guarded by the dispatcher's lock: runs started on it, so that a hang check knows its run. */
+    long runs;
+    /** Guarded by the dispatcher's lock: the hang check of the current run, armed at its deadline. */
+    private java.util.concurrent.Future<?> hangCheck;
     /** Written under the dispatcher's lock: takes no new request, closes when its current one ends. */
     volatile boolean draining;
     /** Guarded by the dispatcher's lock: when it last became idle. */
@@ -31,6 +35,30 @@ final class Worker {
     Worker(String id, BrowserHost host) {
         this.id = id;
         this.host = host;
+    }
+
+    /** Called under the dispatcher's lock: the worker runs {@code r} now. */
+    void start(Request r) {
+        current = r;
+        runs++;
+    }
+
+    /** Called under the dispatcher's lock: the current run ended; its hang check, if armed, is cancelled. */
+    void stop() {
+        current = null;
+        if (hangCheck != null) {
+            hangCheck.cancel(false);
+            hangCheck = null;
+        }
+    }
+
+    /** Called under the dispatcher's lock: a hang check watches run number {@code run}, if it still runs. */
+    void hangCheck(java.util.concurrent.Future<?> check, long run) {
+        if (current == null || runs != run) {
+            check.cancel(false);
+        } else {
+            hangCheck = check;
+        }
     }
 
     static String sessionKey(Request r) {

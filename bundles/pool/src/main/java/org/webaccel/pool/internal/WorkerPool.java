@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +64,7 @@ public final class WorkerPool implements ResourcePool {
     private java.util.concurrent.ScheduledFuture<?> maintenance;
     private final ScheduledExecutorService executor;
     private final Dispatcher dispatcher;
+    private final RequestBytes requestMemory;
     private final Map<BrowserBackend, BackendRuntime> backends = new ConcurrentHashMap<>();
     private final AtomicLong requestSeq = new AtomicLong();
     private final AtomicInteger pageSeq = new AtomicInteger();
@@ -104,13 +105,17 @@ public final class WorkerPool implements ResourcePool {
         this.bridge = bridge;
         this.models = models;
         this.validator = new InputValidator(config.maxInputBytes());
-        this.executor = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "webaccel-pool");
             t.setDaemon(true);
             return t;
         });
+        // A timer cancelled because its request ended leaves the queue at once, and with it the request.
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.executor = scheduler;
+        this.requestMemory = new RequestBytes(megabytes(config.requestMemoryMegabytes()));
         this.dispatcher = new Dispatcher(config.queueCapacity(), Math.max(1, config.maxAttempts()),
-                TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()), executor,
+                TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()), executor, requestMemory,
                 w -> workerGone(w, FailureClass.HANG, "worker hung: no answer " + this.config.hangGraceSeconds()
                         + " s past its request's deadline"),
                 this::closeDrained, this::retireAfterRun, this::restartBrowser);
@@ -121,6 +126,20 @@ public final class WorkerPool implements ResourcePool {
         // Registered by the pool itself: sharing runs through the pool's own requests and workers.
         this.sharing = context.registerService(org.webaccel.api.tensors.TensorSharing.class, sharedTensors, null);
         scheduleMaintenance();
+    }
+
+    private static long megabytes(long mb) {
+        return Math.max(0, mb) * 1024 * 1024;
+    }
+
+    @Override
+    public org.webaccel.api.RequestMemory requestMemory() {
+        return requestMemory;
+    }
+
+    /** @return tasks waiting on the pool's scheduler: the maintenance step and every armed timer */
+    int scheduledTasks() {
+        return ((java.util.concurrent.ScheduledThreadPoolExecutor) executor).getQueue().size();
     }
 
     /**
@@ -136,6 +155,7 @@ public final class WorkerPool implements ResourcePool {
         this.validator = new InputValidator(config.maxInputBytes());
         dispatcher.limits(config.queueCapacity(), Math.max(1, config.maxAttempts()),
                 TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()));
+        requestMemory.budget(megabytes(config.requestMemoryMegabytes()));
         try {
             dispatcher.settings(ModelSettings.of(config));
         } catch (IllegalArgumentException e) {
@@ -278,6 +298,8 @@ public final class WorkerPool implements ResourcePool {
         long memory = browserMemory();
         String reason = stopped ? "the pool is stopping"
                 : s.queued() >= s.queueCapacity() ? "the queue is full (" + s.queued() + " waiting)"
+                : requestMemory.heldBytes() >= requestMemory.budgetBytes() ? "the request memory is full ("
+                        + requestMemory.heldBytes() / (1024 * 1024) + " MiB held)"
                 : s.workers() + s.starting() == 0 ? "no worker is connected or starting"
                 : "";
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();

@@ -85,6 +85,11 @@ public class ExplainCommandTest {
         public org.webaccel.api.Scaling scaling() {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public org.webaccel.api.RequestMemory requestMemory() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Firefox's breaker is open; w-2 has health 40; every other question has no answer. */

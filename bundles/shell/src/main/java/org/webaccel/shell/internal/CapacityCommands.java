@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.webaccel.api.Pressure;
+import org.webaccel.api.RequestMemory;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.Scaling;
 
@@ -40,16 +41,18 @@ public final class CapacityCommands {
     @Descriptor("show how loaded the pool is: running, queued, recently rejected, capacity, CPU and memory")
     public String pressure() {
         Pressure p = pool.pressure();
+        RequestMemory requests = pool.requestMemory();
         return String.format(Locale.ROOT, "available %s%n"
                 + "running   %d on %d workers (%d starting)%n"
                 + "queued    %d of %d%n"
                 + "rejected  %d in the last minute%n"
                 + "cpu       %s%n"
+                + "requests  %.1f MiB of inputs in flight and undelivered results, of a %d MiB budget%n"
                 + "memory    browsers %d MiB%s; container heap %d MiB%n",
                 p.available() ? "yes" : "no: " + p.reason(), p.running(), p.workers(), p.starting(), p.queued(),
                 p.queueCapacity(), p.rejectedLastMinute(),
                 p.cpuLoad() < 0 ? "unknown" : String.format(Locale.ROOT, "load %.2f per core", p.cpuLoad()),
-                p.browserMemoryBytes() / MIB,
+                requests.heldBytes() / (double) MIB, requests.budgetBytes() / MIB, p.browserMemoryBytes() / MIB,
                 p.memoryBudgetBytes() > 0 ? " of a " + p.memoryBudgetBytes() / MIB + " MiB budget" : " (no budget)",
                 p.jvmHeapUsedBytes() / MIB);
     }

@@ -69,6 +69,12 @@ final class PlatformCollectors {
                         .register(registry);
             }
         }
+        GaugeWithCallback.builder().name("webaccel_pool_request_memory_bytes")
+                .help("Bytes the pool's requests hold: inputs in flight and results not yet delivered")
+                .callback(cb -> ifPresent(pool, p -> cb.call(p.requestMemory().heldBytes()))).register(registry);
+        GaugeWithCallback.builder().name("webaccel_pool_request_memory_budget_bytes")
+                .help("The budget of the pool's request memory; past it requests are rejected at once")
+                .callback(cb -> ifPresent(pool, p -> cb.call(p.requestMemory().budgetBytes()))).register(registry);
         GaugeWithCallback.builder().name("webaccel_pool_workers").help("Workers by state")
                 .labelNames("state").callback(cb -> ifPresent(pool, p -> {
                     PoolStatus s = p.status();
