@@ -44,7 +44,7 @@ import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.bridge.WorkerBridge;
+import org.webaccel.api.transport.WorkerBridge;
 import org.webaccel.testing.Await;
 import org.webaccel.testing.Processes;
 

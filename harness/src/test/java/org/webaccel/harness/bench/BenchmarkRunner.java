@@ -16,7 +16,7 @@ import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.spi.BrowserBackend;
-import org.webaccel.bridge.WorkerBridge;
+import org.webaccel.api.transport.WorkerBridge;
 import org.webaccel.harness.NativeReference;
 import org.webaccel.webdriver.WebDriverSessions;
 

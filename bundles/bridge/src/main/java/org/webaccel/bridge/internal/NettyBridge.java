@@ -21,8 +21,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.webaccel.api.model.ModelRepository;
-import org.webaccel.bridge.WorkerBridge;
-import org.webaccel.bridge.WorkerEndpoint;
+import org.webaccel.api.transport.WorkerBridge;
+import org.webaccel.api.transport.WorkerEndpoint;
 
 /**
  * The bridge on Netty: one event loop serves the runtime files, model bytes and every worker WebSocket.

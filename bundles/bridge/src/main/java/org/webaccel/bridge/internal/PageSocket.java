@@ -31,11 +31,11 @@ import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.bridge.ChannelClosedException;
-import org.webaccel.bridge.KeptTensor;
-import org.webaccel.bridge.PageException;
-import org.webaccel.bridge.PageResult;
-import org.webaccel.bridge.WorkerChannel;
+import org.webaccel.api.transport.ChannelClosedException;
+import org.webaccel.api.transport.KeptTensor;
+import org.webaccel.api.transport.PageException;
+import org.webaccel.api.transport.PageResult;
+import org.webaccel.api.transport.WorkerChannel;
 
 /** One worker page's WebSocket: the pool's {@link WorkerChannel} and the Netty handler of its frames. */
 final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements WorkerChannel {

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import org.webaccel.bridge.WorkerChannel;
-import org.webaccel.bridge.WorkerEndpoint;
+import org.webaccel.api.transport.WorkerChannel;
+import org.webaccel.api.transport.WorkerEndpoint;
 
 /**
  * The worker tokens the bridge has issued and the WebSocket connections that present them. A token is

@@ -35,11 +35,11 @@ import org.webaccel.api.model.ModelType;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.bridge.ChannelClosedException;
-import org.webaccel.bridge.PageException;
-import org.webaccel.bridge.PageResult;
-import org.webaccel.bridge.WorkerChannel;
-import org.webaccel.bridge.WorkerEndpoint;
+import org.webaccel.api.transport.ChannelClosedException;
+import org.webaccel.api.transport.PageException;
+import org.webaccel.api.transport.PageResult;
+import org.webaccel.api.transport.WorkerChannel;
+import org.webaccel.api.transport.WorkerEndpoint;
 import org.webaccel.testing.Await;
 
 /** The bridge over real sockets, with java.net.http playing the page. */
@@ -365,18 +365,18 @@ public class NettyBridgeTest {
         Page page = new Page();
         connect(endpoint, page);
         endpoint.connected().toCompletableFuture().get(PATIENCE, TimeUnit.SECONDS);
-        bridge.injectFault("w1", org.webaccel.bridge.WorkerBridge.Fault.BUSY_LOOP);
+        bridge.injectFault("w1", org.webaccel.api.transport.WorkerBridge.Fault.BUSY_LOOP);
         String msg = page.texts.poll(PATIENCE, TimeUnit.SECONDS);
         assertEquals("{\"type\":\"fault\",\"kind\":\"busy-loop\"}", msg);
         try {
-            bridge.injectFault("nobody", org.webaccel.bridge.WorkerBridge.Fault.CLOSE_SOCKET);
+            bridge.injectFault("nobody", org.webaccel.api.transport.WorkerBridge.Fault.CLOSE_SOCKET);
             fail("fault injected into an unknown worker");
         } catch (IllegalArgumentException expected) {
             assertTrue(expected.getMessage().contains("nobody"));
         }
         NettyBridge off = new NettyBridge(config(false), repo);
         try {
-            off.injectFault("w1", org.webaccel.bridge.WorkerBridge.Fault.CLOSE_SOCKET);
+            off.injectFault("w1", org.webaccel.api.transport.WorkerBridge.Fault.CLOSE_SOCKET);
             fail("fault injection accepted while off");
         } catch (IllegalStateException expected) {
             assertTrue(expected.getMessage().contains("faultInjection=true"));

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.Timings;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.model.ModelRef;
 
 /**
  * Writes an inference result as the protocol's response: a JSON object with the outputs' data inline, or,
@@ -35,10 +36,10 @@ final class InferResponseEncoder {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         try (JsonGenerator g = json.createGenerator(header)) {
             g.writeStartObject();
-            int colon = result.model().lastIndexOf(':');
-            g.writeStringField("model_name", colon < 0 ? result.model() : result.model().substring(0, colon));
-            if (colon >= 0) {
-                g.writeStringField("model_version", result.model().substring(colon + 1));
+            ModelRef model = ModelRef.parse(result.model());
+            g.writeStringField("model_name", model.name());
+            if (model.version() != null) {
+                g.writeStringField("model_version", model.version());
             }
             if (request.id() != null) {
                 g.writeStringField("id", request.id());

@@ -23,6 +23,7 @@ import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.metrics.Trend;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.metrics.internal.prometheus.InferenceMetrics;
+import org.webaccel.api.model.ModelRef;
 
 /**
  * The {@link MetricsStore} on an embedded DuckDB file: records go through a bounded buffer to a writer
@@ -143,11 +144,10 @@ public final class DuckDbMetricsStore implements MetricsStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1; got " + limit);
         }
-        int colon = model.indexOf(':');
-        String name = colon < 0 ? model : model.substring(0, colon);
-        String version = colon < 0 ? "" : model.substring(colon + 1);
+        ModelRef ref = ModelRef.parse(model);
         try {
-            return queries.history(name, version, limit);
+            // "" asks for every version
+            return queries.history(ref.name(), ref.version() == null ? "" : ref.version(), limit);
         } catch (SQLException e) {
             throw unavailable("history", e);
         }

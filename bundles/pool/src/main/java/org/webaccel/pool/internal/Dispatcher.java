@@ -43,9 +43,9 @@ import org.webaccel.api.scheduling.Candidate;
 import org.webaccel.api.scheduling.PlacementPolicy;
 import org.webaccel.api.scheduling.PlacementRequest;
 import org.webaccel.api.scheduling.Score;
-import org.webaccel.bridge.ChannelClosedException;
-import org.webaccel.bridge.PageException;
-import org.webaccel.bridge.PageResult;
+import org.webaccel.api.transport.ChannelClosedException;
+import org.webaccel.api.transport.PageException;
+import org.webaccel.api.transport.PageResult;
 
 /**
  * The queue and the workers, matched under one lock. Requests wait by priority, then in arrival order; a free

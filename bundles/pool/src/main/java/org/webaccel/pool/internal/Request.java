@@ -63,8 +63,8 @@ final class Request {
     /** Outputs to keep in the page (output name to tensor id); set before submission. */
     Map<String, String> keep = Map.of();
     /** Set by the successful attempt when it kept outputs: what its page kept, and that page's channel. */
-    volatile java.util.List<org.webaccel.bridge.KeptTensor> kept = java.util.List.of();
-    volatile org.webaccel.bridge.WorkerChannel keptOn;
+    volatile java.util.List<org.webaccel.api.transport.KeptTensor> kept = java.util.List.of();
+    volatile org.webaccel.api.transport.WorkerChannel keptOn;
     /** The bytes it holds of the pool's request memory, from admission until it ends. */
     final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
     /** The timer that ends the request at its deadline; cancelled (and removed) when the request ends first. */

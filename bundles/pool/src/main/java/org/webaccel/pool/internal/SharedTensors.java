@@ -29,8 +29,8 @@ import org.webaccel.api.tensors.SharedInference;
 import org.webaccel.api.tensors.SharedTensor;
 import org.webaccel.api.tensors.TensorGoneException;
 import org.webaccel.api.tensors.TensorSharing;
-import org.webaccel.bridge.KeptTensor;
-import org.webaccel.bridge.WorkerChannel;
+import org.webaccel.api.transport.KeptTensor;
+import org.webaccel.api.transport.WorkerChannel;
 
 /**
  * The {@link TensorSharing} service: the pool's book of the tensors its pages keep. The pages hold the bytes;

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.WorkerInfo;
 import org.webaccel.api.spi.BrowserPage;
-import org.webaccel.bridge.WorkerChannel;
+import org.webaccel.api.transport.WorkerChannel;
 
 /** A page in a browser, connected over the bridge: the unit that runs one request at a time. */
 final class Worker {

@@ -43,9 +43,10 @@ import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.bridge.WorkerBridge;
-import org.webaccel.bridge.WorkerChannel;
-import org.webaccel.bridge.WorkerEndpoint;
+import org.webaccel.api.transport.WorkerBridge;
+import org.webaccel.api.transport.WorkerChannel;
+import org.webaccel.api.transport.WorkerEndpoint;
+import org.webaccel.api.model.ModelRef;
 
 /**
  * The {@link ResourcePool}: launches browsers on every available backend, opens worker pages in them, and
@@ -261,13 +262,13 @@ public final class WorkerPool implements ResourcePool {
     }
 
     private ModelDescriptor resolve(String model) {
-        if (model == null || model.isBlank()) {
-            throw new ModelNotFoundException("no model named; known models: " + knownModels());
+        ModelRef ref;
+        try {
+            ref = ModelRef.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new ModelNotFoundException(e.getMessage() + "; known models: " + knownModels());
         }
-        int colon = model.lastIndexOf(':');
-        String name = colon < 0 ? model : model.substring(0, colon);
-        String version = colon < 0 ? null : model.substring(colon + 1);
-        Optional<ModelDescriptor> d = models.find(name, version);
+        Optional<ModelDescriptor> d = models.find(ref.name(), ref.version());
         return d.orElseThrow(() -> new ModelNotFoundException("unknown model '" + model + "'; known models: "
                 + knownModels()));
     }

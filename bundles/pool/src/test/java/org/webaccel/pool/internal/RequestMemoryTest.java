@@ -17,7 +17,7 @@ import org.webaccel.api.InferenceResult;
 import org.webaccel.api.RejectedException;
 import org.webaccel.api.RequestMemory;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.bridge.PageResult;
+import org.webaccel.api.transport.PageResult;
 import org.webaccel.testing.Await;
 
 /** Admission by bytes: the inputs of requests in flight and the results callers hold stay within the budget. */

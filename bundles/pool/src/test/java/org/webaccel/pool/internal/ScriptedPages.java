@@ -19,10 +19,10 @@ import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.spi.LaunchSpec;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.bridge.PageResult;
-import org.webaccel.bridge.WorkerBridge;
-import org.webaccel.bridge.WorkerChannel;
-import org.webaccel.bridge.WorkerEndpoint;
+import org.webaccel.api.transport.PageResult;
+import org.webaccel.api.transport.WorkerBridge;
+import org.webaccel.api.transport.WorkerChannel;
+import org.webaccel.api.transport.WorkerEndpoint;
 
 /**
  * Browsers, pages and the bridge in memory: a backend whose browsers open pages that connect at once, each
@@ -209,7 +209,7 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
         public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep,
                 Map<String, Tensor> inputs, List<String> outputs) {
             if (closed != null) {
-                return CompletableFuture.failedFuture(new org.webaccel.bridge.ChannelClosedException(closed));
+                return CompletableFuture.failedFuture(new org.webaccel.api.transport.ChannelClosedException(closed));
             }
             return script.run(workerId, model, ep, inputs);
         }

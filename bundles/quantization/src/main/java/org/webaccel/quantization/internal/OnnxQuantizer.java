@@ -28,6 +28,7 @@ import org.webaccel.api.quantization.QuantizedModel;
 import org.webaccel.api.quantization.Quantizer;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.quantization.internal.onnx.Onnx.ModelProto;
+import org.webaccel.api.model.ModelRef;
 
 /**
  * The {@link Quantizer}: reads a float model from the repository, writes its quantized variant, checks it
@@ -211,13 +212,13 @@ public final class OnnxQuantizer implements Quantizer {
     }
 
     private Source load(String model) throws QuantizationException {
-        if (model == null || model.isBlank()) {
+        ModelRef ref;
+        try {
+            ref = ModelRef.parse(model);
+        } catch (IllegalArgumentException e) {
             throw new QuantizationException("name the model to quantize, e.g. text-encoder or text-encoder:1");
         }
-        int colon = model.lastIndexOf(':');
-        String name = colon < 0 ? model.trim() : model.substring(0, colon).trim();
-        String version = colon < 0 ? null : model.substring(colon + 1).trim();
-        ModelDescriptor d = models.find(name, version).orElseThrow(() -> new QuantizationException("unknown model '"
+        ModelDescriptor d = models.find(ref.name(), ref.version()).orElseThrow(() -> new QuantizationException("unknown model '"
                 + model + "'; known models: " + models.list().stream().map(ModelDescriptor::id).toList()));
         if (!SeededInputs.supports(d)) {
             throw new QuantizationException("model '" + d.id() + "' has inputs other than float32, int64 and int32; "

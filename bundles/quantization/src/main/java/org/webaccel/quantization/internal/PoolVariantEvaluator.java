@@ -28,6 +28,7 @@ import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.quantization.VariantEvaluator;
 import org.webaccel.api.quantization.VariantMeasurement;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.model.ModelRef;
 
 /**
  * The {@link VariantEvaluator}: sends each model the same seeded inputs through the pool, one request at
@@ -178,10 +179,8 @@ public final class PoolVariantEvaluator implements VariantEvaluator {
     }
 
     private ModelDescriptor find(String model) {
-        int colon = model.lastIndexOf(':');
-        String name = colon < 0 ? model : model.substring(0, colon);
-        String version = colon < 0 ? null : model.substring(colon + 1);
-        return models.find(name, version).orElseThrow(() -> new IllegalArgumentException("unknown model '" + model
+        ModelRef ref = ModelRef.parse(model);
+        return models.find(ref.name(), ref.version()).orElseThrow(() -> new IllegalArgumentException("unknown model '" + model
                 + "'; known models: " + models.list().stream().map(ModelDescriptor::id).toList()));
     }
 

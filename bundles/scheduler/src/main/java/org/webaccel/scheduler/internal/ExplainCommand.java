@@ -22,6 +22,7 @@ import org.webaccel.api.health.HealthScore;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.scheduling.PlacementPolicy;
 import org.webaccel.api.scheduling.PlacementRequest;
+import org.webaccel.api.model.ModelRef;
 
 /** {@code pool:explain}: asks the placement policy about every connected worker and prints each score part. */
 @Component(service = Object.class)
@@ -78,20 +79,8 @@ public final class ExplainCommand {
      * @throws ModelNotFoundException naming the models that exist
      */
     static ModelDescriptor find(List<ModelDescriptor> models, String model) {
-        int colon = model.lastIndexOf(':');
-        String name = colon < 0 ? model : model.substring(0, colon);
-        String version = colon < 0 ? null : model.substring(colon + 1);
-        ModelDescriptor found = null;
-        for (ModelDescriptor m : models) {
-            if (m.name().equals(name) && (version == null || m.version().equals(version))) {
-                found = m;
-            }
-        }
-        if (found == null) {
-            throw new ModelNotFoundException("no model '" + model + "'; the pool has "
-                    + models.stream().map(ModelDescriptor::id).toList());
-        }
-        return found;
+        return ModelRef.parse(model).in(models).orElseThrow(() -> new ModelNotFoundException("no model '" + model
+                + "'; the pool has " + models.stream().map(ModelDescriptor::id).toList()));
     }
 
     private static WorkerCandidates.Health view(HealthMonitor monitor) {

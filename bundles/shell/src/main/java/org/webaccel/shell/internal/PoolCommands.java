@@ -38,6 +38,7 @@ import org.webaccel.api.health.HealthScore;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.model.ModelRef;
 
 /** The {@code pool} scope of the Gogo shell. Each command returns its text; errors are thrown with their reason. */
 @Component(service = Object.class)
@@ -280,14 +281,9 @@ public final class PoolCommands {
     }
 
     private ModelDescriptor find(String model) {
-        int colon = model.lastIndexOf(':');
-        String name = colon < 0 ? model : model.substring(0, colon);
-        String version = colon < 0 ? null : model.substring(colon + 1);
-        return pool.models().stream()
-                .filter(m -> m.name().equals(name) && (version == null || m.version().equals(version)))
-                .reduce((a, b) -> b)
-                .orElseThrow(() -> new ModelNotFoundException("unknown model '" + model + "'; known models: "
-                        + pool.models().stream().map(ModelDescriptor::id).toList()));
+        List<ModelDescriptor> models = pool.models();
+        return ModelRef.parse(model).in(models).orElseThrow(() -> new ModelNotFoundException("unknown model '"
+                + model + "'; known models: " + models.stream().map(ModelDescriptor::id).toList()));
     }
 
     private static String toText(InferenceResult r) {

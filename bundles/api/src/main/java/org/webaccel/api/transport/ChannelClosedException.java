@@ -1,4 +1,4 @@
-package org.webaccel.bridge;
+package org.webaccel.api.transport;
 
 /** The page's WebSocket closed before the request completed. */
 public class ChannelClosedException extends RuntimeException {

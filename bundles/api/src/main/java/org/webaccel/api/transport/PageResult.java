@@ -1,4 +1,4 @@
-package org.webaccel.bridge;
+package org.webaccel.api.transport;
 
 import java.util.Map;
 

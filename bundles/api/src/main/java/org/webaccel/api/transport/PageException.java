@@ -1,4 +1,4 @@
-package org.webaccel.bridge;
+package org.webaccel.api.transport;
 
 /** The page reported an error while loading or running a model. */
 public class PageException extends RuntimeException {
