@@ -228,7 +228,10 @@ public class WorkerLifecycleTest {
         public void close() throws InterruptedException {
             running = false;
             thread.interrupt();
-            thread.join(10_000);
+            thread.join(Await.PATIENCE.toMillis());
+            if (thread.isAlive()) {
+                throw new AssertionError("the load thread did not stop");
+            }
         }
     }
 
@@ -244,7 +247,8 @@ public class WorkerLifecycleTest {
         Await.until("no request in flight", () -> pool.status().inFlight() == 0, () -> pool.status().toString());
         long succeededBefore = pool.status().succeeded();
         List<Submitted> requests;
-        try (Load load = new Load(pool)) {
+        Load load = new Load(pool);
+        try {
             load.awaitResultFrom("chromium");
 
             // Added under load: its workers join and take requests.
@@ -266,8 +270,11 @@ public class WorkerLifecycleTest {
             assertTrue(pool.backends().stream().anyMatch(b -> b.description().name().equals("chromium")));
             load.awaitResultFrom("chromium");
             firefox.stop();
-            requests = new ArrayList<>(load.all);
+        } finally {
+            load.close();
         }
+        // After the load stopped submitting: every request it sent, none more, none less.
+        requests = new ArrayList<>(load.all);
         Set<String> browsers = assertAllCorrect(requests);
         assertTrue(browsers.toString(), browsers.stream().anyMatch(b -> b.startsWith("firefox")));
         PoolStatus s = pool.status();

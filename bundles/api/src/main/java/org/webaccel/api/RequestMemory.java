@@ -27,6 +27,7 @@ public interface RequestMemory {
     Hold hold(long bytes);
 
     /** Bytes counted until closed. */
+    @ProviderType
     interface Hold extends AutoCloseable {
         /** Gives the bytes back. */
         @Override

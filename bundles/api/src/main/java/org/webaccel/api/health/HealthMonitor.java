@@ -16,6 +16,7 @@ import java.util.Optional;
  * Workers are named by the pool's worker id and backends by their service name ({@code webaccel.backend}).
  * All methods are thread-safe and cheap enough to call on every request.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface HealthMonitor {
 
     /**

@@ -9,6 +9,7 @@ import org.webaccel.api.model.ModelType;
  * The performance history of the platform: every inference leaves an {@link InferenceRecord}, and the store
  * answers summaries, recommendations and trend verdicts from that history.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface MetricsStore {
 
     /**

@@ -5,13 +5,17 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.health.FailureClass;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.spi.BackendDescription;
-import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.spi.BrowserEvents;
 import org.webaccel.api.spi.BrowserInstance;
@@ -19,18 +23,45 @@ import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.spi.LaunchSpec;
 
 /**
- * One registered backend as the pool runs it: keeps {@code minWorkers} pages open across at most
- * {@code maxBrowsers} browsers, recycles browsers, closes idle surplus workers, and drains.
+ * One registered backend as the pool runs it: keeps its target of pages open across at most
+ * {@code maxBrowsers} browsers, recycles browsers, closes idle surplus workers, drains.
+ *
+ * <p>Every call into the backend's driver (describe, launch, open a page, close a page or a browser) runs on
+ * this backend's own thread, its lane, one after another; so does its lifecycle step. No lock is held across
+ * those calls, and a backend whose driver is slow or hangs delays only itself: not other backends, not
+ * placement, not results.
  */
 final class BackendRuntime implements BrowserEvents {
     private static final Logger LOG = System.getLogger(BackendRuntime.class.getName());
 
+    /** What the runtime needs from the part that owns the pages. */
+    interface Pages {
+        /** @return the lifecycle settings now */
+        Lifecycle lifecycle();
+
+        /** Opens a worker page in the browser; called on the lane. */
+        void open(BackendRuntime runtime, BrowserHost host);
+
+        /** Stops giving the worker work; it closes once idle. */
+        void drain(Worker w);
+
+        /** @return true when the worker was idle since before {@code idleBeforeNanos} and was closed */
+        boolean reapIfIdle(Worker w, long idleBeforeNanos);
+
+        /** The worker is gone: its runs fail with the class; it is removed and its page closed. */
+        void gone(Worker w, FailureClass c, String reason);
+
+        /** Records a scaling decision. */
+        void decision(String text);
+    }
+
     final BrowserBackend backend;
     private final String name;
-    private final WorkerPool pool;
+    private final Pages pages;
+    private final ExecutorService lane;
+    private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final AtomicInteger browserSeq = new AtomicInteger();
-    private final AtomicInteger launching = new AtomicInteger();
     private volatile long noLaunchBeforeNanos;
     private volatile BackendDescription description;
     private volatile String lastError;
@@ -38,13 +69,18 @@ final class BackendRuntime implements BrowserEvents {
     private volatile boolean draining;
     private volatile boolean stopped;
     /** The workers the scaling controller aims at; never below the minimum, never above the maximum. */
-    private volatile int target;
+    private final AtomicInteger target = new AtomicInteger();
 
-    BackendRuntime(BrowserBackend backend, String name, WorkerPool pool) {
+    BackendRuntime(BrowserBackend backend, String name, Pages pages) {
         this.backend = backend;
         this.name = name;
-        this.pool = pool;
+        this.pages = pages;
         this.description = new BackendDescription(name, "unknown", "unknown", false, "probing the browser");
+        this.lane = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "webaccel-backend-" + name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     String name() {
@@ -56,29 +92,59 @@ final class BackendRuntime implements BrowserEvents {
         return draining || stopped;
     }
 
-    /** Probes the backend; the maintenance loop then opens its workers. Runs on the pool's executor. */
-    void probe() {
+    /** Runs a task on this backend's lane; dropped once the backend is removed. */
+    void onLane(Runnable task) {
         try {
-            description = backend.describe();
-        } catch (RuntimeException e) {
-            description = new BackendDescription(name, "unknown", "unknown", false, "describe() failed: " + e);
+            lane.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "backend " + name + ": " + e, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // removed meanwhile: nothing left to do for it
         }
-        probed = true;
-        if (!description.available()) {
-            LOG.log(Level.INFO, "backend " + name + " is unavailable: " + description.reason());
+    }
+
+    /** Probes the backend, then keeps its workers. */
+    void start() {
+        onLane(() -> {
+            try {
+                description = backend.describe();
+            } catch (RuntimeException e) {
+                description = new BackendDescription(name, "unknown", "unknown", false, "describe() failed: " + e);
+            }
+            probed = true;
+            if (!description.available()) {
+                LOG.log(Level.INFO, "backend " + name + " is unavailable: " + description.reason());
+            }
+            maintain();
+        });
+    }
+
+    /** Queues a lifecycle step on the lane, unless one is queued already. */
+    void maintainSoon() {
+        if (maintenanceQueued.compareAndSet(false, true)) {
+            onLane(() -> {
+                maintenanceQueued.set(false);
+                maintain();
+            });
         }
     }
 
     /**
-     * One lifecycle step: recycle browsers that are due, close idle surplus workers, close emptied recycled
-     * browsers, and open pages or browsers up to the minimum.
+     * One lifecycle step, on the lane: read the browsers' memory, recycle browsers that are due, close emptied
+     * recycled ones, close idle surplus workers, open pages or a browser up to the target.
      */
-    synchronized void maintain(long now) {
-        Lifecycle lifecycle = pool.lifecycle();
+    private void maintain() {
+        Lifecycle lifecycle = pages.lifecycle();
         if (!probed || !description.available() || stopped) {
             return;
         }
+        long now = System.nanoTime();
         for (BrowserHost h : hosts) {
+            h.residentBytes = h.pid() < 0 ? -1 : ProcessMemory.residentBytes(h.pid()).orElse(-1);
             if (!h.closed) {
                 String why = h.recycling != null ? h.recycling : lifecycle.recycleReason(h, now);
                 if (why != null) {
@@ -86,7 +152,7 @@ final class BackendRuntime implements BrowserEvents {
                 }
             }
             if (h.recycling != null && h.workers.isEmpty()) {
-                closeHost(h, "recycled: " + h.recycling);
+                closeHost(h, FailureClass.CONNECTION_LOST, "recycled: " + h.recycling);
             }
         }
         if (draining) {
@@ -96,14 +162,12 @@ final class BackendRuntime implements BrowserEvents {
         ensureCapacity(lifecycle);
     }
 
-    /** Marks the browser as recycling (once) and drains whatever workers it still has. */
     private void recycle(BrowserHost h, String why) {
-        if (!h.recyclingLogged) {
-            h.recyclingLogged = true;
+        if (h.recycling == null) {
             LOG.log(Level.INFO, "recycling browser " + h.id + ": " + why);
+            h.recycling = why;
         }
-        h.recycling = why;
-        h.workers.forEach(pool::drain);
+        h.workers.forEach(pages::drain);
     }
 
     private void reapIdle(Lifecycle lifecycle, long now) {
@@ -113,13 +177,12 @@ final class BackendRuntime implements BrowserEvents {
         int surplus = liveWorkers() - lifecycle.minWorkers();
         for (BrowserHost h : hosts) {
             for (Worker w : h.workers) {
-                if (surplus > 0 && pool.reapIfIdle(w, now - lifecycle.idleTimeoutNanos())) {
+                if (surplus > 0 && pages.reapIfIdle(w, now - lifecycle.idleTimeoutNanos())) {
                     surplus--;
-                    if (target > lifecycle.minWorkers()) {
-                        target--;
-                        pool.decision("scaled " + name + " down to " + target + " workers: " + w.id + " was idle "
-                                + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(lifecycle.idleTimeoutNanos())
-                                + " s");
+                    int t = target.get();
+                    if (t > lifecycle.minWorkers() && target.compareAndSet(t, t - 1)) {
+                        pages.decision("scaled " + name + " down to " + (t - 1) + " workers: " + w.id + " was idle "
+                                + TimeUnit.NANOSECONDS.toSeconds(lifecycle.idleTimeoutNanos()) + " s");
                     }
                 }
             }
@@ -128,7 +191,7 @@ final class BackendRuntime implements BrowserEvents {
 
     /** @return the worker count the scaling controller aims at */
     int target(Lifecycle lifecycle) {
-        return Math.min(Math.max(target, lifecycle.minWorkers()), Math.max(lifecycle.minWorkers(),
+        return Math.min(Math.max(target.get(), lifecycle.minWorkers()), Math.max(lifecycle.minWorkers(),
                 lifecycle.maxWorkers()));
     }
 
@@ -142,8 +205,8 @@ final class BackendRuntime implements BrowserEvents {
         if (isClosedForWork() || !probed || !description.available() || t >= lifecycle.maxWorkers()) {
             return -1;
         }
-        target = t + 1;
-        pool.maintainSoon(this);
+        target.set(t + 1);
+        maintainSoon();
         return t + 1;
     }
 
@@ -152,57 +215,59 @@ final class BackendRuntime implements BrowserEvents {
         return hosts.stream().mapToLong(h -> Math.max(0, h.residentBytes)).sum();
     }
 
-    /** Workers that count towards the minimum: not draining, in a browser that is not being recycled. */
+    /** Feeds each browser's resident memory to the health monitor, once per worker it hosts. */
+    void reportMemory(HealthMonitor monitor) {
+        for (BrowserHost h : hosts) {
+            if (h.residentBytes >= 0) {
+                h.workers.forEach(w -> monitor.recordMemory(w.id, name, h.residentBytes));
+            }
+        }
+    }
+
+    /** Workers that count towards the target: not draining, in a browser that is not being recycled. */
     private int liveWorkers() {
         int n = 0;
         for (BrowserHost h : hosts) {
             if (h.acceptsPages()) {
-                n += (int) h.workers.stream().filter(w -> !w.draining).count();
+                n += (int) h.workers.stream().filter(w -> !w.isDraining() && !w.isClosed()).count();
             }
         }
         return n;
     }
 
-    /** Opens pages in browsers with room, then launches a browser if the minimum is still not met. */
+    /** Opens pages in browsers with room, then launches a browser if the target is still not met. */
     private void ensureCapacity(Lifecycle lifecycle) {
         int missing = target(lifecycle) - liveWorkers();
         for (BrowserHost h : hosts) {
             while (missing > 0 && h.acceptsPages() && h.workers.size() < lifecycle.maxPagesPerBrowser()) {
-                pool.openWorker(h);
+                pages.open(this, h);
                 missing--;
             }
         }
         long usable = hosts.stream().filter(BrowserHost::acceptsPages).count();
-        if (missing > 0 && launching.get() == 0 && usable < lifecycle.maxBrowsers()
-                && System.nanoTime() - noLaunchBeforeNanos >= 0) {
-            launching.incrementAndGet();
-            pool.execute(this::launch);
+        if (missing > 0 && usable < lifecycle.maxBrowsers() && System.nanoTime() - noLaunchBeforeNanos >= 0) {
+            launch();
         }
     }
 
     private void launch() {
         String id = name + "-" + browserSeq.incrementAndGet();
         try {
-            if (isClosedForWork()) {
-                return;
-            }
             BrowserInstance browser = backend.launch(new LaunchSpec(id, this));
-            BrowserHost host = new BrowserHost(id, this, browser);
+            BrowserHost host = new BrowserHost(id, name, description.family(), browser);
             hosts.add(host);
             LOG.log(Level.INFO, "launched browser " + id + " (" + browser.version() + ")");
             if (isClosedForWork()) {
-                closeHost(host, "backend " + name + " stopped");
+                closeHost(host, FailureClass.CONNECTION_LOST, "backend " + name + " stopped");
                 return;
             }
-        } catch (BackendException | RuntimeException e) {
+        } catch (RuntimeException | org.webaccel.api.spi.BackendException e) {
             lastError = "launching " + id + " failed: " + e.getMessage();
             LOG.log(Level.WARNING, lastError);
             // Back off: a browser that does not start should not be retried in a tight loop.
-            noLaunchBeforeNanos = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        } finally {
-            launching.decrementAndGet();
+            noLaunchBeforeNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         }
-        pool.maintainSoon(this);
+        maintainSoon();
     }
 
     void recordError(String error) {
@@ -219,7 +284,7 @@ final class BackendRuntime implements BrowserEvents {
                         lastError = "browser " + h.id + " died: " + reason;
                     }
                     closeHost(h, FailureClass.BROWSER_CRASH, "browser died: " + reason);
-                    pool.maintainSoon(this);
+                    maintainSoon();
                 });
     }
 
@@ -227,16 +292,15 @@ final class BackendRuntime implements BrowserEvents {
     public void pageDied(BrowserPage page, String reason) {
         for (BrowserHost h : hosts) {
             h.workers.stream().filter(w -> w.page == page).findFirst()
-                    .ifPresent(w -> pool.workerGone(w, FailureClass.PAGE_CRASH, "page died: " + reason));
+                    .ifPresent(w -> pages.gone(w, FailureClass.PAGE_CRASH, "page died: " + reason));
         }
     }
 
-    private void closeHost(BrowserHost host, String reason) {
-        closeHost(host, FailureClass.CONNECTION_LOST, reason);
-    }
-
-    /** Closes a browser; the requests its pages still run fail with the given class, and may be retried. */
-    private void closeHost(BrowserHost host, FailureClass c, String reason) {
+    /**
+     * Closes a browser: its workers are gone at once (their runs fail with the class and may run again
+     * elsewhere); the browser itself is closed on the lane.
+     */
+    void closeHost(BrowserHost host, FailureClass c, String reason) {
         synchronized (host) {
             if (host.closed) {
                 return;
@@ -244,28 +308,36 @@ final class BackendRuntime implements BrowserEvents {
             host.closed = true;
         }
         hosts.remove(host);
-        host.workers.forEach(w -> pool.workerGone(w, c, reason));
-        try {
-            host.browser.close();
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "closing " + host.id + ": " + e);
-        }
+        host.workers.forEach(w -> pages.gone(w, c, reason));
+        onLane(() -> {
+            try {
+                host.browser.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "closing " + host.id + ": " + e);
+            }
+        });
+    }
+
+    /** @return the browser that hosts a page of this backend, by its id */
+    BrowserHost host(String id) {
+        return hosts.stream().filter(h -> h.id.equals(id)).findFirst().orElse(null);
     }
 
     /** Takes the backend out of service until {@link #resume()}: its workers finish and close. */
     void drain() {
         draining = true;
-        hosts.forEach(h -> h.workers.forEach(pool::drain));
+        hosts.forEach(h -> h.workers.forEach(pages::drain));
     }
 
     void resume() {
         draining = false;
-        pool.maintainSoon(this);
+        maintainSoon();
     }
 
     /**
-     * Removes the backend: drains it, waits up to {@code drainNanos} for running requests to finish (the
-     * requests still running then go back to the queue), and closes its browsers.
+     * Removes the backend: drains it, waits up to {@code drainNanos} for running requests to finish (those still
+     * running then run again elsewhere), closes its browsers, and ends its lane once they are closed (or after
+     * the same time again, when its driver hangs).
      */
     void stop(String reason, long drainNanos) {
         drain();
@@ -279,24 +351,15 @@ final class BackendRuntime implements BrowserEvents {
                 break;
             }
         }
-        hosts.forEach(h -> closeHost(h, reason));
-    }
-
-    /**
-     * Reads the resident memory of each local browser, for placement and scaling, and feeds it to the health
-     * monitor (when there is one) once per worker the browser hosts.
-     */
-    void readMemory(HealthMonitor monitor) {
-        for (BrowserHost h : hosts) {
-            var pid = h.browser.pid();
-            if (pid.isEmpty() || h.closed) {
-                continue;
+        hosts.forEach(h -> closeHost(h, FailureClass.CONNECTION_LOST, reason));
+        lane.shutdown();
+        try {
+            if (!lane.awaitTermination(Math.max(TimeUnit.SECONDS.toNanos(5), drainNanos), TimeUnit.NANOSECONDS)) {
+                LOG.log(Level.WARNING, "backend " + name + ": its driver did not finish closing; left behind");
+                lane.shutdownNow();
             }
-            var rss = ProcessMemory.residentBytes(pid.getAsLong());
-            h.residentBytes = rss.orElse(-1);
-            if (monitor != null && rss.isPresent()) {
-                h.workers.forEach(w -> monitor.recordMemory(w.id, name, rss.getAsLong()));
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

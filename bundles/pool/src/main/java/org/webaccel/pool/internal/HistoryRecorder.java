@@ -20,7 +20,7 @@ final class HistoryRecorder {
         this.browserVersion = browserVersion;
     }
 
-    void record(Request r, InferenceResult result, Throwable error) {
+    void record(PoolRequest r, InferenceResult result, Throwable error) {
         MetricsStore s = store.get();
         if (s == null) {
             return;
@@ -34,7 +34,7 @@ final class HistoryRecorder {
         }
     }
 
-    private void write(MetricsStore s, Request r, InferenceResult result, Throwable error) {
+    private void write(MetricsStore s, PoolRequest r, InferenceResult result, Throwable error) {
         long inputBytes = r.inputBytes;
         int batch = r.batchSize;
         Instant now = Instant.now();
@@ -46,7 +46,7 @@ final class HistoryRecorder {
         Throwable cause = Dispatcher.unwrap(error);
         double totalMs = (System.nanoTime() - r.submittedNanos) / 1e6;
         s.record(new InferenceRecord(now, r.model.name(), r.model.version(), r.model.type(), "", "",
-                r.ep, "", batch, 0, 0, 0, totalMs,
+                r.options.executionProvider(), "", batch, 0, 0, 0, totalMs,
                 cause instanceof org.webaccel.api.InferenceException ie ? ie.failureClass().id()
                         : cause.getClass().getSimpleName(), inputBytes, r.model.precision()));
     }

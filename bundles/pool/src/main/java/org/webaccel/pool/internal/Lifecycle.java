@@ -61,15 +61,11 @@ record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long r
         if (recycleAfterNanos > 0 && now - host.launchedNanos >= recycleAfterNanos) {
             return "older than " + TimeUnit.NANOSECONDS.toSeconds(recycleAfterNanos) + " s";
         }
-        if (recycleAboveRssBytes > 0) {
-            var pid = host.browser.pid();
-            if (pid.isPresent()) {
-                var rss = ProcessMemory.residentBytes(pid.getAsLong());
-                if (rss.isPresent() && rss.getAsLong() > recycleAboveRssBytes) {
-                    return "resident memory " + rss.getAsLong() / (1024 * 1024) + " MiB over the limit of "
-                            + recycleAboveRssBytes / (1024 * 1024) + " MiB";
-                }
-            }
+        // read by the lifecycle step just before, with the browser's helpers
+        long rss = host.residentBytes;
+        if (recycleAboveRssBytes > 0 && rss > recycleAboveRssBytes) {
+            return "resident memory " + rss / (1024 * 1024) + " MiB over the limit of "
+                    + recycleAboveRssBytes / (1024 * 1024) + " MiB";
         }
         return null;
     }

@@ -74,7 +74,7 @@ record ModelSettings(Map<String, Integer> concurrency, Map<String, Double> weigh
         return out;
     }
 
-    private static Map<String, Double> doubles(String setting, String text) {
+    static Map<String, Double> doubles(String setting, String text) {
         Map<String, Double> out = new TreeMap<>();
         parse(setting, text).forEach((name, value) -> {
             try {

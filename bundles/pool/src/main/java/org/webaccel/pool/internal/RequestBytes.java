@@ -39,8 +39,8 @@ final class RequestBytes implements RequestMemory {
      *
      * @return null when admitted, else why not (the message of the rejection)
      */
-    String admit(Request r) {
-        long bytes = r.inputBytes;
+    String admit(Ticket t) {
+        long bytes = t.request.inputBytes;
         long limit = budget;
         while (true) {
             long now = held.get();
@@ -51,15 +51,15 @@ final class RequestBytes implements RequestMemory {
                         limit / MIB);
             }
             if (held.compareAndSet(now, now + bytes)) {
-                r.heldBytes.set(bytes);
+                t.heldBytes.set(bytes);
                 return null;
             }
         }
     }
 
     /** Gives back what the request holds; a second call gives back nothing. */
-    void release(Request r) {
-        long bytes = r.heldBytes.getAndSet(0);
+    void release(Ticket t) {
+        long bytes = t.heldBytes.getAndSet(0);
         if (bytes != 0) {
             held.addAndGet(-bytes);
         }

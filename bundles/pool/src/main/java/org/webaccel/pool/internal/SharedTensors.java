@@ -18,11 +18,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.InvalidInputException;
 import org.webaccel.api.RejectedException;
-import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.api.tensors.SharedInference;
@@ -38,29 +41,11 @@ import org.webaccel.api.transport.WorkerChannel;
  * recently used unreferenced, unpinned tensors, and remembers why a tensor went away so that a request naming
  * it gets a useful error.
  */
-final class SharedTensors implements TensorSharing {
+@Component(service = TensorSharing.class, configurationPid = "org.webaccel.pool")
+public final class SharedTensors implements TensorSharing {
     private static final Logger LOG = System.getLogger(SharedTensors.class.getName());
     /** How many gone ids are remembered with their reason; older ones are reported as unknown. */
     private static final int GONE_REMEMBERED = 4096;
-
-    /** What a request shares: the referenced tensors (resolved and counted) and the outputs to keep, with ids. */
-    record Sharing(Map<String, SharedTensor> references, Map<String, String> keep) {
-
-        /** Checks the kept names against the model and puts the sharing into the request. */
-        void applyTo(Request r) {
-            for (String name : keep.keySet()) {
-                if (r.model.outputs().stream().map(TensorSpec::name).noneMatch(name::equals)) {
-                    throw new InvalidInputException("model '" + r.model.name() + "' has no output '" + name
-                            + "' to keep; its outputs are " + r.model.outputs());
-                }
-            }
-            Map<String, String> ids = new LinkedHashMap<>();
-            references.forEach((input, t) -> ids.put(input, t.id()));
-            r.references = Map.copyOf(ids);
-            r.holder = references.values().stream().map(SharedTensor::worker).findFirst().orElse(null);
-            r.keep = Map.copyOf(keep);
-        }
-    }
 
     private static final class Entry {
         final String id;
@@ -95,7 +80,7 @@ final class SharedTensors implements TensorSharing {
         }
     }
 
-    private final WorkerPool pool;
+    private final SharedRuns pool;
     private final AtomicLong ids = new AtomicLong();
     /** Guarded by this: by id, in the order they were kept. */
     private final Map<String, Entry> tensors = new LinkedHashMap<>();
@@ -112,9 +97,23 @@ final class SharedTensors implements TensorSharing {
     };
     private volatile long budget;
 
-    SharedTensors(WorkerPool pool, long budgetBytesPerPage) {
+    /**
+     * @param config the pool's configuration, for the budget of each page
+     * @param pool the pool, which runs the requests
+     */
+    @Activate
+    public SharedTensors(PoolConfig config, @Reference SharedRuns pool) {
         this.pool = pool;
-        budget(budgetBytesPerPage);
+        budget(config.sharedTensorBudgetBytes());
+    }
+
+    @Modified
+    void modified(PoolConfig config) {
+        try {
+            budget(config.sharedTensorBudgetBytes());
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "shared tensor budget not applied, the previous one stays: " + e.getMessage());
+        }
     }
 
     /** Applies a new budget, evicting at once where pages hold more than it allows. */
@@ -128,18 +127,6 @@ final class SharedTensors implements TensorSharing {
                 evict(worker, 0, "the budget of " + bytesPerPage + " bytes per page");
             }
         }
-    }
-
-    /** Whether a request references or keeps tensors: such a request runs alone, never joined into a batch. */
-    static boolean shares(Request r) {
-        return r.holder != null || !r.keep.isEmpty();
-    }
-
-    /** The error of a queued request whose referenced tensors' page closed. */
-    static TensorGoneException holderGone(Request r) {
-        String first = r.references.values().iterator().next();
-        return new TensorGoneException(first, "shared tensors " + r.references.values() + " of request " + r.id
-                + " are gone: worker " + r.holder + " that held them closed; compute them again");
     }
 
     @Override
@@ -158,7 +145,7 @@ final class SharedTensors implements TensorSharing {
             keepIds.put(name, "t" + ids.incrementAndGet());
         }
         CompletableFuture<SharedInference> out = new CompletableFuture<>();
-        pool.infer(model, inputs, options, new Sharing(resolved, keepIds)).whenComplete((r, error) -> {
+        pool.run(model, inputs, options, resolved, keepIds).whenComplete((ran, error) -> {
             unreference(resolved.values());
             if (error != null) {
                 out.completeExceptionally(error instanceof CompletionException && error.getCause() != null
@@ -166,7 +153,7 @@ final class SharedTensors implements TensorSharing {
                 return;
             }
             try {
-                out.complete(register(r));
+                out.complete(register(ran));
             } catch (RuntimeException e) {
                 out.completeExceptionally(e);
             }
@@ -207,13 +194,10 @@ final class SharedTensors implements TensorSharing {
     }
 
     /** Books what a successful request kept, within its page's budget. */
-    private SharedInference register(Request r) {
-        InferenceResult result = r.result.join();
-        List<KeptTensor> keptNow = r.kept;
-        WorkerChannel channel = r.keptOn;
-        // Booked here or refused: either way the request need not point at its page any longer.
-        r.kept = List.of();
-        r.keptOn = null;
+    private SharedInference register(Ran r) {
+        InferenceResult result = r.result();
+        List<KeptTensor> keptNow = r.kept();
+        WorkerChannel channel = r.keptOn();
         if (keptNow.isEmpty()) {
             return new SharedInference(result, Map.of());
         }
@@ -231,7 +215,7 @@ final class SharedTensors implements TensorSharing {
             Map<String, SharedTensor> kept = new LinkedHashMap<>();
             long added = 0;
             for (KeptTensor k : keptNow) {
-                Entry e = new Entry(k.id(), worker, r.model.id(), k);
+                Entry e = new Entry(k.id(), worker, result.model(), k);
                 tensors.put(k.id(), e);
                 kept.put(k.output(), e.snapshot());
                 added += k.byteSize();
@@ -243,7 +227,7 @@ final class SharedTensors implements TensorSharing {
                 newIds.forEach(id -> gone.put(id, "refused: worker " + worker + "'s shared tensor budget was full"));
                 channel.releaseTensors(newIds);
                 throw new RejectedException("keeping " + keptNow.stream().map(KeptTensor::output).toList() + " of "
-                        + r.model.id() + " (" + added + " bytes) on worker " + worker + " would exceed its budget of "
+                        + result.model() + " (" + added + " bytes) on worker " + worker + " would exceed its budget of "
                         + budget + " bytes: its other " + held + " bytes of shared tensors are referenced or pinned; "
                         + "release or unpin some (pool:tensors lists them), or raise sharedTensorBudgetBytes");
             }

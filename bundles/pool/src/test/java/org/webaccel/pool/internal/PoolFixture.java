@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.webaccel.api.model.Dim;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
@@ -31,7 +29,7 @@ final class PoolFixture implements AutoCloseable {
 
     PoolFixture(ScriptedPages.Script script, Map<String, Object> config) {
         pages = new ScriptedPages(script);
-        pool = new WorkerPool(config(config), pages, repository(), context());
+        pool = new WorkerPool(config(config), pages, repository());
         pool.bindBackend(pages, Map.of(BrowserBackend.NAME_PROPERTY, "scripted"));
     }
 
@@ -66,20 +64,6 @@ final class PoolFixture implements AutoCloseable {
                 return Path.of("echo.onnx");
             }
         };
-    }
-
-    /** A framework context that takes the one registration the pool makes and forgets it. */
-    private static BundleContext context() {
-        ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(
-                ServiceRegistration.class.getClassLoader(), new Class<?>[] {ServiceRegistration.class},
-                (proxy, method, args) -> null);
-        return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("registerService")) {
-                        return registration;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
     }
 
     /** Waits until {@code n} workers are connected. */

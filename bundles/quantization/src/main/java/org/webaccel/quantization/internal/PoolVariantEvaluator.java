@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -112,14 +110,12 @@ public final class PoolVariantEvaluator implements VariantEvaluator {
             }
             for (var f : all) {
                 try {
-                    f.get(TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+                    // the request's deadline is the pool's: it ends every request by it
+                    f.get();
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof InferenceException ie ? ie
                             : new InferenceException("warming the pages with '" + other.id() + "' failed: " + e.getCause(),
                                     FailureClass.MODEL_ERROR, e.getCause());
-                } catch (TimeoutException e) {
-                    throw new InferenceException("warming the pages with '" + other.id() + "' took over "
-                            + (TIMEOUT.toSeconds() + 30) + " s", FailureClass.HANG);
                 }
             }
         }
@@ -164,17 +160,13 @@ public final class PoolVariantEvaluator implements VariantEvaluator {
     private InferenceResult infer(ModelDescriptor d, Map<String, Tensor> inputs, InferenceOptions options)
             throws InterruptedException {
         try {
-            return pool.infer(d.id(), inputs, options).toCompletableFuture()
-                    .get(TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+            return pool.infer(d.id(), inputs, options).toCompletableFuture().get();
         } catch (ExecutionException | CompletionException e) {
             if (e.getCause() instanceof InferenceException ie) {
                 throw ie;
             }
             throw new InferenceException("model '" + d.id() + "' failed: " + e.getCause(), FailureClass.MODEL_ERROR,
                     e.getCause());
-        } catch (TimeoutException e) {
-            throw new InferenceException("no answer from the pool for '" + d.id() + "' within "
-                    + (TIMEOUT.toSeconds() + 30) + " s", FailureClass.HANG);
         }
     }
 

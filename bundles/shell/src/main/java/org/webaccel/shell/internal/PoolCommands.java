@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -21,7 +19,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.webaccel.api.BackendStatus;
-import org.webaccel.api.DeadlineExceededException;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceException;
 import org.webaccel.api.InferenceOptions;
@@ -270,12 +267,10 @@ public final class PoolCommands {
         }
         InferenceResult r;
         try {
-            r = pool.infer(model, in, options).toCompletableFuture().get(timeoutSeconds + 10L, TimeUnit.SECONDS);
+            // The request's one deadline is the pool's (--timeout): the pool ends every request by it.
+            r = pool.infer(descriptor.id(), in, options).toCompletableFuture().get();
         } catch (ExecutionException | CompletionException e) {
             throw e.getCause() instanceof InferenceException ie ? ie : e;
-        } catch (TimeoutException e) {
-            throw new DeadlineExceededException("no answer from the pool within " + (timeoutSeconds + 10) + " s",
-                    org.webaccel.api.health.FailureClass.HANG);
         }
         return asJson ? toJson(r) : toText(r);
     }

@@ -1,0 +1,101 @@
+package org.webaccel.pool.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.health.BreakerState;
+import org.webaccel.api.health.HealthMonitor;
+import org.webaccel.api.health.HealthScore;
+import org.webaccel.api.scheduling.Candidate;
+import org.webaccel.api.scheduling.PlacementPolicy;
+import org.webaccel.api.scheduling.PlacementRequest;
+import org.webaccel.api.scheduling.Score;
+
+/**
+ * Which worker runs a request, on which provider. With a placement policy installed, the policy ranks every
+ * free worker with every provider it could run (or just the one the request must run on) and the best
+ * eligible one is taken; without one, a worker that holds the model already is preferred, and the pool's
+ * choice of provider is wasm. A worker whose circuit breaker (or whose backend's) is open is never chosen; the
+ * breaker is asked only about the worker about to be chosen, because asking uses up a half-open trial call.
+ */
+final class Placement {
+
+    /** The worker and the provider the next run goes to. */
+    record Choice(Worker worker, ExecutionProvider ep) {
+    }
+
+    private Placement() {
+    }
+
+    /**
+     * @param t the request
+     * @param free the workers that can take it now ({@link WorkerSet#withRoomFor})
+     * @param monitor the breakers and health scores, or null
+     * @param policy the placement policy, or null
+     * @return the choice, or null when no free worker may take it
+     */
+    static Choice choose(Ticket t, List<Worker> free, HealthMonitor monitor, PlacementPolicy policy) {
+        if (free.isEmpty()) {
+            return null;
+        }
+        PoolRequest r = t.request;
+        ExecutionProvider wanted = t.route.ep();
+        if (policy == null) {
+            ExecutionProvider ep = wanted == ExecutionProvider.AUTO ? ExecutionProvider.WASM : wanted;
+            String key = Worker.sessionKey(r, ep);
+            List<Worker> ordered = new ArrayList<>(free);
+            ordered.sort(Comparator.comparing(w -> !w.loaded.contains(key)));
+            for (Worker w : ordered) {
+                if (w.supports(ep) && allows(monitor, w)) {
+                    return new Choice(w, ep);
+                }
+            }
+            return null;
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        Map<String, Worker> byId = new HashMap<>();
+        for (Worker w : free) {
+            byId.put(w.id, w);
+            for (ExecutionProvider ep : ExecutionProvider.values()) {
+                if (ep != ExecutionProvider.AUTO && (wanted == ExecutionProvider.AUTO || wanted == ep)
+                        && w.supports(ep)) {
+                    candidates.add(candidate(w, ep, r, monitor));
+                }
+            }
+        }
+        for (Score s : policy.rank(new PlacementRequest(r.model, wanted), candidates)) {
+            if (!s.eligible()) {
+                break;
+            }
+            Worker w = byId.get(s.candidate().workerId());
+            if (w != null && allows(monitor, w)) {
+                return new Choice(w, s.candidate().executionProvider());
+            }
+        }
+        return null;
+    }
+
+    private static boolean allows(HealthMonitor monitor, Worker w) {
+        return monitor == null || monitor.allows(w.id, w.host.backend);
+    }
+
+    private static Candidate candidate(Worker w, ExecutionProvider ep, PoolRequest r, HealthMonitor monitor) {
+        BrowserHost h = w.host;
+        int busy = 0;
+        for (Worker sibling : h.workers) {
+            busy += sibling.isBusy() ? 1 : 0;
+        }
+        boolean open = false;
+        double score = 100;
+        if (monitor != null) {
+            open = monitor.workerBreaker(w.id).map(b -> b.phase() == BreakerState.Phase.OPEN).orElse(false)
+                    || monitor.backendBreaker(h.backend).map(b -> b.phase() == BreakerState.Phase.OPEN).orElse(false);
+            score = monitor.workerHealth(w.id).map(HealthScore::score).orElse(100);
+        }
+        return new Candidate(w.id, h.backend, h.family, ep, w.loaded.contains(Worker.sessionKey(r, ep)), busy,
+                h.workers.size(), open, score, h.residentBytes);
+    }
+}

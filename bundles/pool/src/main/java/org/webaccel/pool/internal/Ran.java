@@ -1,0 +1,20 @@
+package org.webaccel.pool.internal;
+
+import java.util.List;
+import org.webaccel.api.InferenceResult;
+import org.webaccel.api.transport.KeptTensor;
+import org.webaccel.api.transport.WorkerChannel;
+
+/**
+ * A request's successful run: its result, and the outputs its page kept (with the page's channel) when the
+ * request asked to keep some.
+ *
+ * @param result the result
+ * @param kept what the page kept, or empty
+ * @param keptOn the channel of the page that kept them, or null when it kept none
+ */
+record Ran(InferenceResult result, List<KeptTensor> kept, WorkerChannel keptOn) {
+    Ran {
+        kept = List.copyOf(kept);
+    }
+}

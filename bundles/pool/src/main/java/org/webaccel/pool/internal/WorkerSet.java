@@ -1,0 +1,116 @@
+package org.webaccel.pool.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.webaccel.api.ExecutionProvider;
+
+/**
+ * The workers in service (starting, idle or busy; not closed), in the order they opened. Not thread-safe: the
+ * dispatcher uses it under its lock.
+ */
+final class WorkerSet {
+    private final List<Worker> workers = new ArrayList<>();
+
+    void add(Worker w) {
+        workers.add(w);
+    }
+
+    void remove(Worker w) {
+        workers.remove(w);
+    }
+
+    List<Worker> all() {
+        return workers;
+    }
+
+    /** @return whether some worker can take an attempt now */
+    boolean anyWithRoom() {
+        for (Worker w : workers) {
+            if (w.hasRoom()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the workers that can take this request's next run now: room for it, the provider it must run on
+     *         (any for {@code auto}), a backend it does not avoid, and the page that holds its shared tensors
+     */
+    List<Worker> withRoomFor(Ticket t) {
+        Route route = t.route;
+        String holder = t.request.shares.holder();
+        List<Worker> free = new ArrayList<>();
+        for (Worker w : workers) {
+            if (w.hasRoom() && (route.ep() == ExecutionProvider.AUTO || w.supports(route.ep()))
+                    && !route.avoid().contains(w.host.backend) && (holder == null || holder.equals(w.id))) {
+                free.add(w);
+            }
+        }
+        return free;
+    }
+
+    /** @return whether a worker with this id is in service */
+    boolean has(String id) {
+        for (Worker w : workers) {
+            if (w.id.equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * False only when workers in service exist, none is still starting, and none can run the request. With no
+     * worker in service (none yet, or all draining) a request waits: a backend may come or come back.
+     */
+    boolean anyCouldServe(Ticket t) {
+        // Whether a worker could ever take it, not whether it can now: a worker of a browser being recycled
+        // will be replaced by one of the same kind.
+        Route route = t.route;
+        boolean anyInService = false;
+        for (Worker w : workers) {
+            if (w.isDraining()) {
+                continue;
+            }
+            anyInService = true;
+            if (!route.avoid().contains(w.host.backend) && (w.isStarting() || route.ep() == ExecutionProvider.AUTO
+                    || w.supports(route.ep()))) {
+                return true;
+            }
+        }
+        return !anyInService;
+    }
+
+    /** @return whether a worker in service belongs to a backend the request does not avoid */
+    boolean anyOutside(Route route) {
+        for (Worker w : workers) {
+            if (!w.isDraining() && !route.avoid().contains(w.host.backend)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return why no worker can run the request: one reason per worker */
+    String unsupportedReasons(Ticket t) {
+        ExecutionProvider ep = t.route.ep();
+        List<String> reasons = new ArrayList<>();
+        for (Worker w : workers) {
+            var caps = w.channel == null ? null : w.channel.capabilities();
+            String why = t.route.avoid().contains(w.host.backend) ? "its backend failed this model"
+                    : caps == null ? "no capabilities"
+                    : ep == ExecutionProvider.WEBGPU && caps.webgpu() != null ? caps.webgpu().reason()
+                    : ep == ExecutionProvider.WEBNN && caps.webnn() != null ? caps.webnn().devices().toString()
+                    : "not supported";
+            reasons.add(w.id + ": " + why);
+        }
+        return String.join("; ", reasons);
+    }
+
+    /** @return "N workers connected, M starting" */
+    String describe() {
+        long starting = workers.stream().filter(Worker::isStarting).count();
+        return (workers.size() - starting) + " workers connected, " + starting + " starting";
+    }
+}
