@@ -13,7 +13,9 @@ import java.util.List;
  * @param loadedModels the model sessions the page holds, as {@code name:version@ep}
  * @param served requests completed by this worker
  * @param browserPid the process id of its browser, or -1 when the backend does not know it (a remote browser)
+ * @param browserResidentBytes the resident memory of its browser with the browser's helper processes, as the
+ *        pool read it at its last lifecycle step, or -1 when unknown (a remote browser, or not read yet)
  */
 public record WorkerInfo(String id, String backend, String browser, String state, PageCapabilities capabilities,
-        List<String> loadedModels, long served, long browserPid) {
+        List<String> loadedModels, long served, long browserPid, long browserResidentBytes) {
 }

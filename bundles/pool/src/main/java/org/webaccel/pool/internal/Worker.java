@@ -179,7 +179,7 @@ final class Worker {
     WorkerInfo info() {
         WorkerChannel c = channel;
         return new WorkerInfo(id, host.backend, host.id, stateName(), c == null ? null : c.capabilities(),
-                List.copyOf(loaded), served.get(), host.pid());
+                List.copyOf(loaded), served.get(), host.pid(), host.residentBytes);
     }
 
     static String sessionKey(PoolRequest r, ExecutionProvider ep) {

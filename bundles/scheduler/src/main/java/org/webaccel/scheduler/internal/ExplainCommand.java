@@ -101,9 +101,9 @@ public final class ExplainCommand {
         };
     }
 
-    /** The browser's memory from /proc when it is local, else the last reading the health monitor got. */
+    /** The browser's memory as the pool read it, else the last reading the health monitor got. */
     private static long memory(WorkerInfo w, HealthMonitor monitor) {
-        long bytes = BrowserMemory.residentBytes(w.browserPid());
+        long bytes = w.browserResidentBytes();
         if (bytes < 0 && monitor != null) {
             bytes = monitor.workerHealth(w.id()).map(HealthScore::memoryBytes).filter(b -> b > 0).orElse(-1L);
         }

@@ -36,12 +36,12 @@ public class WorkerCandidatesTest {
     /** Two chromium pages in one browser (one busy), a firefox page, a webnn page, and two that cannot run. */
     static List<WorkerInfo> workers() {
         return List.of(
-                new WorkerInfo("w-1", "chromium", "b-1", "idle", GPU, List.of("classifier:1@webgpu"), 5, B1),
-                new WorkerInfo("w-2", "chromium", "b-1", "busy", GPU, List.of("classifier:1@wasm"), 3, B1),
-                new WorkerInfo("w-3", "firefox", "b-2", "idle", WASM_ONLY, List.of("classifier:2@wasm"), 0, B2),
-                new WorkerInfo("w-4", "webnn", "b-3", "idle", NN, List.of(), 0, -1),
-                new WorkerInfo("w-5", "chromium", "b-1", "starting", null, List.of(), 0, B1),
-                new WorkerInfo("w-6", "chromium", "b-4", "closed", GPU, List.of(), 9, B2 + 1));
+                new WorkerInfo("w-1", "chromium", "b-1", "idle", GPU, List.of("classifier:1@webgpu"), 5, B1, -1),
+                new WorkerInfo("w-2", "chromium", "b-1", "busy", GPU, List.of("classifier:1@wasm"), 3, B1, -1),
+                new WorkerInfo("w-3", "firefox", "b-2", "idle", WASM_ONLY, List.of("classifier:2@wasm"), 0, B2, -1),
+                new WorkerInfo("w-4", "webnn", "b-3", "idle", NN, List.of(), 0, -1, -1),
+                new WorkerInfo("w-5", "chromium", "b-1", "starting", null, List.of(), 0, B1, -1),
+                new WorkerInfo("w-6", "chromium", "b-4", "closed", GPU, List.of(), 9, B2 + 1, -1));
     }
 
     @Test
@@ -86,14 +86,5 @@ public class WorkerCandidatesTest {
     public void noConnectedWorkerGivesNoCandidates() {
         assertTrue(new WorkerCandidates(Map.of(), WorkerCandidates.Health.NONE, w -> -1)
                 .of(MODEL, workers().subList(4, 6)).isEmpty());
-    }
-
-    @Test
-    public void theBrowserMemoryOfThisProcessIsReadFromProc() {
-        long self = ProcessHandle.current().pid();
-        long bytes = BrowserMemory.residentBytes(self);
-        assertTrue(bytes + " bytes", bytes > 1_000_000);
-        assertEquals(-1, BrowserMemory.residentBytes(-1));
-        assertEquals(-1, BrowserMemory.residentBytes(Long.MAX_VALUE));
     }
 }
