@@ -18,4 +18,10 @@ import java.util.List;
  */
 public record WorkerInfo(String id, String backend, String browser, String state, PageCapabilities capabilities,
         List<String> loadedModels, long served, long browserPid, long browserResidentBytes) {
+
+    /** A worker whose browser's memory is not known. */
+    public WorkerInfo(String id, String backend, String browser, String state, PageCapabilities capabilities,
+            List<String> loadedModels, long served, long browserPid) {
+        this(id, backend, browser, state, capabilities, loadedModels, served, browserPid, -1);
+    }
 }

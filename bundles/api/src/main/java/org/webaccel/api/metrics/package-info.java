@@ -4,5 +4,5 @@
  * browser recommendations and statistically tested trends.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.1.1")
 package org.webaccel.api.metrics;
