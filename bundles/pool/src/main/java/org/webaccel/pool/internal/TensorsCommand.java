@@ -7,9 +7,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.webaccel.api.tensors.SharedTensor;
 import org.webaccel.api.tensors.TensorSharing;
+import org.webaccel.gogo.GogoCommand;
 
 /** The Gogo command {@code pool:tensors}: the shared tensors the pages hold, and each page's use of its budget. */
-@Component(service = TensorsCommand.class, property = {"osgi.command.scope=pool", "osgi.command.function=tensors"})
+@Component(service = TensorsCommand.class)
+@GogoCommand(scope = "pool", function = "tensors")
 public final class TensorsCommand {
     private final TensorSharing sharing;
 

@@ -15,6 +15,7 @@ import org.webaccel.api.quantization.QuantizedModel;
 import org.webaccel.api.quantization.Quantizer;
 import org.webaccel.api.quantization.VariantEvaluator;
 import org.webaccel.api.quantization.VariantMeasurement;
+import org.webaccel.gogo.GogoCommand;
 
 /** {@code pool:quantize}: creates a quantized variant and prints what it costs and saves, measured in the browsers. */
 @Component(service = Object.class)

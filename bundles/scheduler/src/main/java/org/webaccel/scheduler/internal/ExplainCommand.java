@@ -23,6 +23,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.scheduling.PlacementPolicy;
 import org.webaccel.api.scheduling.PlacementRequest;
 import org.webaccel.api.model.ModelRef;
+import org.webaccel.gogo.GogoCommand;
 
 /** {@code pool:explain}: asks the placement policy about every connected worker and prints each score part. */
 @Component(service = Object.class)

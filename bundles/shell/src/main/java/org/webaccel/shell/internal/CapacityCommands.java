@@ -16,6 +16,7 @@ import org.webaccel.api.Pressure;
 import org.webaccel.api.RequestMemory;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.Scaling;
+import org.webaccel.gogo.GogoCommand;
 
 /** {@code pool:pressure} and {@code pool:scale}: how loaded the pool is, and the bounds it scales within. */
 @Component(service = Object.class)

@@ -36,6 +36,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.api.model.ModelRef;
+import org.webaccel.gogo.GogoCommand;
 
 /** The {@code pool} scope of the Gogo shell. Each command returns its text; errors are thrown with their reason. */
 @Component(service = Object.class)

@@ -17,6 +17,7 @@ import org.openqa.selenium.remote.http.ClientConfig;
 import org.openqa.selenium.remote.service.DriverCommandExecutor;
 import org.openqa.selenium.remote.service.DriverService;
 import org.webaccel.api.spi.BackendException;
+import org.webaccel.backend.support.BrowserMarker;
 import org.webaccel.webdriver.BrowserOptions;
 import org.webaccel.webdriver.LocalDriver;
 import org.webaccel.webdriver.SessionTimeouts;
@@ -35,7 +36,8 @@ final class LocalStarter implements SessionStarter {
     private final LocalDriver driver;
     private final BrowserOptions browser;
     private final SessionTimeouts timeouts;
-    private final String marker = ProcessTree.newMarker();
+    /** Lets us find the browser, and so its driver, its parent: drivers do not tell their browser's process. */
+    private final BrowserMarker marker = BrowserMarker.fresh();
 
     LocalStarter(LocalDriver driver, BrowserOptions browser, SessionTimeouts timeouts) {
         this.driver = driver;
@@ -49,13 +51,13 @@ final class LocalStarter implements SessionStarter {
         if (!Files.isExecutable(driver.executable()) || Files.isDirectory(driver.executable())) {
             throw new BackendException("the WebDriver executable " + executable + " does not exist or cannot be run");
         }
-        Capabilities capabilities = W3cCapabilities.of(browser, timeouts, List.of(marker));
+        Capabilities capabilities = W3cCapabilities.of(browser, timeouts, List.of(marker.argument()));
         DriverService service = service(executable);
         try {
             // the driver answers within the command timeout, except while it starts the browser
             ClientConfig client = ClientConfig.defaultConfig().readTimeout(longer(timeouts.start(), timeouts.command()));
             RemoteWebDriver session = new RemoteWebDriver(new DriverCommandExecutor(service, client), capabilities);
-            Optional<ProcessHandle> browserProcess = ProcessTree.browserWith(marker);
+            Optional<ProcessHandle> browserProcess = marker.mainProcess();
             if (browserProcess.isEmpty()) {
                 LOG.log(Level.WARNING, "{0}: no process with {1} among this JVM''s descendants; its exit will be "
                         + "noticed by the watch only", where(), marker);
@@ -85,7 +87,7 @@ final class LocalStarter implements SessionStarter {
     @Override
     public List<ProcessHandle> leftovers() {
         List<ProcessHandle> processes = new ArrayList<>();
-        ProcessTree.browserWith(marker).ifPresent(browserProcess -> {
+        marker.mainProcess().ifPresent(browserProcess -> {
             browserProcess.parent().ifPresent(processes::add);
             processes.add(browserProcess);
         });

@@ -10,16 +10,16 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.remote.RemoteWebDriver;
 import org.webaccel.api.spi.BackendException;
-import org.webaccel.api.spi.BrowserEvents;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.BrowserLife;
+import org.webaccel.backend.support.DriverThread;
+import org.webaccel.backend.support.ProcessTree;
 import org.webaccel.webdriver.SessionTimeouts;
 import org.webaccel.webdriver.WebDriverBrowser;
 import org.webaccel.webdriver.WebDriverPage;
@@ -40,15 +40,19 @@ final class Session implements WebDriverBrowser {
     private static final Duration KILL_WAIT = Duration.ofSeconds(2);
 
     private final String id;
-    private final BrowserEvents events;
+    private final BrowserLife life;
     private final SessionTimeouts timeouts;
     private final SessionStarter starter;
     private final Consumer<Session> onClosed;
-    private final SessionThread thread;
+    /**
+     * A WebDriver session is not thread-safe (it has one current window, and commands must not
+     * interleave): this thread makes every call, and runs the watch between them. Its context class loader
+     * is this bundle's: Selenium finds its HTTP client and codecs through {@link java.util.ServiceLoader},
+     * and inside a framework the caller's context loader (if any) cannot see Selenium's private copy.
+     */
+    private final DriverThread thread;
     private final Map<String, SessionPage> pages = new ConcurrentHashMap<>();
     private final AtomicInteger pageCount = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean dead = new AtomicBoolean();
 
     private StartedSession started;
     private Tabs tabs;
@@ -56,15 +60,16 @@ final class Session implements WebDriverBrowser {
     private volatile String browserName;
     private volatile Optional<ProcessHandle> browserProcess = Optional.empty();
     private volatile Optional<ProcessHandle> driverProcess = Optional.empty();
-    private volatile ScheduledFuture<?> watch;
+    private volatile DriverThread.Repetition watch;
 
     private Session(LaunchSpec spec, SessionTimeouts timeouts, SessionStarter starter, Consumer<Session> onClosed) {
         this.id = spec.id();
-        this.events = spec.events();
+        this.life = new BrowserLife(spec.id(), spec.events());
         this.timeouts = timeouts;
         this.starter = starter;
         this.onClosed = onClosed;
-        this.thread = new SessionThread("webaccel-webdriver-" + spec.id());
+        this.thread = new DriverThread("webaccel-webdriver-" + spec.id(), Failures::summary,
+                Session.class.getClassLoader());
     }
 
     /**
@@ -130,18 +135,18 @@ final class Session implements WebDriverBrowser {
 
     /** @return whether {@link #close()} has been called */
     boolean isClosed() {
-        return closed.get();
+        return life.isClosed();
     }
 
     @Override
     public boolean isAlive() {
-        return !closed.get() && !dead.get() && browserProcess.map(ProcessHandle::isAlive).orElse(true);
+        return !life.isOver() && browserProcess.map(ProcessHandle::isAlive).orElse(true);
     }
 
     @Override
     public WebDriverPage openPage(URI url) throws BackendException {
         return thread.call("open " + url + " in browser " + id, timeouts.command(), () -> {
-            usable("open " + url);
+            life.checkUsable("open " + url);
             RemoteWebDriver driver = started.driver();
             SessionPage page = new SessionPage("page-" + pageCount.incrementAndGet(), tabs.open(), this);
             pages.put(page.handle(), page);
@@ -163,7 +168,7 @@ final class Session implements WebDriverBrowser {
     /** Called by {@link SessionPage#executeScript}. */
     Object executeScript(SessionPage page, String script, Object... arguments) throws BackendException {
         return thread.call("run a script in " + page, timeouts.command(), () -> {
-            usable("run a script in " + page);
+            life.checkUsable("run a script in " + page);
             if (!pages.containsKey(page.handle())) {
                 throw new BackendException("cannot run a script in " + page + ": the page is closed");
             }
@@ -174,7 +179,7 @@ final class Session implements WebDriverBrowser {
 
     /** Called by {@link SessionPage#close()}, once per page. */
     void closePage(SessionPage page) {
-        if (closed.get() || dead.get()) {
+        if (life.isOver()) {
             pages.remove(page.handle());
             return;
         }
@@ -195,19 +200,9 @@ final class Session implements WebDriverBrowser {
         }
     }
 
-    /** Runs on the thread. */
-    private void usable(String what) throws BackendException {
-        if (closed.get()) {
-            throw new BackendException("cannot " + what + ": browser " + id + " is closed");
-        }
-        if (dead.get()) {
-            throw new BackendException("cannot " + what + ": browser " + id + " has died");
-        }
-    }
-
     /** The watch; runs on the thread. */
     private void check() {
-        if (closed.get() || dead.get()) {
+        if (life.isOver()) {
             return;
         }
         Set<String> handles;
@@ -222,43 +217,30 @@ final class Session implements WebDriverBrowser {
                     : "the session no longer answers: " + Failures.summary(e));
             return;
         }
+        // the listing is the round trip to the browser: a tab missing from it is gone, and the browser answers
         for (SessionPage page : List.copyOf(pages.values())) {
-            if (!handles.contains(page.handle()) && pages.remove(page.handle()) != null && !page.isCloseRequested()
-                    && page.markDeathReported()) {
-                String reason = "the tab was closed, but not by the pool";
-                LOG.log(Level.INFO, "{0}: {1}", page, reason);
-                tell(listener -> listener.pageDied(page, reason));
+            if (!handles.contains(page.handle()) && pages.remove(page.handle()) != null) {
+                life.pageDied(page, "the tab was closed, but not by the pool");
             }
         }
     }
 
     /** Runs on the thread. */
     private void died(String saw) {
-        if (closed.get() || !dead.compareAndSet(false, true)) {
-            return;
-        }
+        // a dead session has nothing left to watch; a closed one has cancelled its watch already
         cancelWatch();
-        String reason = saw;
-        ProcessHandle browser = browserProcess.orElse(null);
-        if (browser != null && !browser.isAlive() && !saw.startsWith("the browser process")) {
-            reason = "the browser process " + browser.pid() + " has exited (" + saw + ")";
-        }
-        LOG.log(Level.WARNING, "browser {0}: {1}", id, reason);
-        String told = reason;
-        tell(listener -> listener.browserDied(this, told));
-    }
-
-    private void tell(Consumer<BrowserEvents> call) {
-        try {
-            call.accept(events);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "browser " + id + ": the event listener failed", e);
-        }
+        life.browserDied(this, () -> {
+            ProcessHandle browser = browserProcess.orElse(null);
+            if (browser != null && !browser.isAlive() && !saw.startsWith("the browser process")) {
+                return "the browser process " + browser.pid() + " has exited (" + saw + ")";
+            }
+            return saw;
+        });
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!life.close()) {
             return;
         }
         cancelWatch();
@@ -300,9 +282,9 @@ final class Session implements WebDriverBrowser {
     }
 
     private void cancelWatch() {
-        ScheduledFuture<?> current = watch;
+        DriverThread.Repetition current = watch;
         if (current != null) {
-            current.cancel(false);
+            current.cancel();
         }
     }
 

@@ -80,7 +80,7 @@ public class LocalSessionTest {
             assertTrue(browser.version(), browser.version().matches("\\d+\\.\\d+\\.\\d+\\.\\d+"));
             long pid = browser.pid().orElseThrow();
             assertTrue("the reported pid is the browser this session started, by the switch it passed",
-                    Processes.hasArgument(ProcessHandle.of(pid).orElseThrow(), "--webaccel-session="));
+                    Processes.hasArgument(ProcessHandle.of(pid).orElseThrow(), "--webaccel-browser="));
 
             WebDriverPage first = browser.openPage(site.uri("/first"));
             WebDriverPage second = browser.openPage(site.uri("/second"));

@@ -3,16 +3,21 @@ package org.webaccel.backend.chromium.internal;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.webaccel.api.spi.BackendException;
-import org.webaccel.api.spi.BrowserEvents;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.BrowserLife;
+import org.webaccel.backend.support.BrowserMarker;
+import org.webaccel.backend.support.DriverThread;
+import org.webaccel.backend.support.ProcessTree;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -36,13 +41,17 @@ final class ChromiumInstance implements BrowserInstance {
     private static final Duration KILL_WAIT = Duration.ofSeconds(2);
 
     private final String id;
-    private final BrowserEvents events;
+    private final BrowserLife life;
     private final ChromiumSettings settings;
     private final Consumer<ChromiumInstance> onClosed;
-    private final PlaywrightThread thread;
-    private final String marker = BrowserProcess.newMarker();
+    /**
+     * Playwright for Java is not thread-safe, and it reads the driver's messages, and so fires its event
+     * handlers, only while one of its calls runs: this thread runs every call and, between calls, a wait on
+     * the browser context, so that a crash or a disconnect is seen within milliseconds.
+     */
+    private final DriverThread thread;
+    private final BrowserMarker marker = BrowserMarker.fresh();
     private final AtomicInteger pageCount = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Playwright playwright;
     private Browser browser;
@@ -51,15 +60,13 @@ final class ChromiumInstance implements BrowserInstance {
     private volatile String version = "unknown";
     private volatile ProcessHandle browserProcess;
     private volatile ProcessHandle driverProcess;
-    /** Set once the death was reported, so that it is reported once and pages are not reported as well. */
-    private volatile boolean dead;
 
     private ChromiumInstance(LaunchSpec spec, ChromiumSettings settings, Consumer<ChromiumInstance> onClosed) {
         this.id = spec.id();
-        this.events = spec.events();
+        this.life = new BrowserLife(spec.id(), spec.events());
         this.settings = settings;
         this.onClosed = onClosed;
-        this.thread = new PlaywrightThread("webaccel-chromium-" + spec.id());
+        this.thread = new DriverThread("webaccel-chromium-" + spec.id(), Failures::firstLine);
     }
 
     /**
@@ -97,7 +104,7 @@ final class ChromiumInstance implements BrowserInstance {
                     .setExecutablePath(settings.executable())
                     .setHeadless(settings.headless())
                     .setChromiumSandbox(false)
-                    .setArgs(settings.chromiumArguments(marker))
+                    .setArgs(settings.chromiumArguments(marker.argument()))
                     .setTimeout(settings.launchTimeout().toMillis()));
             context = browser.newContext();
         } catch (PlaywrightException e) {
@@ -105,7 +112,7 @@ final class ChromiumInstance implements BrowserInstance {
         }
         version = browser.version();
         browser.onDisconnected(b -> thread.post(() -> died("the browser disconnected from Playwright")));
-        browserProcess = BrowserProcess.find(marker).orElse(null);
+        browserProcess = marker.mainProcess().orElse(null);
         if (browserProcess == null) {
             LOG.log(Level.WARNING, "browser {0}: no process with {1} among this JVM''s descendants", id, marker);
         } else {
@@ -138,18 +145,14 @@ final class ChromiumInstance implements BrowserInstance {
     @Override
     public boolean isAlive() {
         ProcessHandle process = browserProcess;
-        return !closed.get() && !dead && (process == null || process.isAlive());
+        return !life.isOver() && (process == null || process.isAlive());
     }
 
     @Override
     public BrowserPage openPage(URI url) throws BackendException {
-        if (closed.get()) {
-            throw new BackendException("cannot open " + url + ": browser " + id + " is closed");
-        }
+        life.checkUsable("open " + url);
         return thread.call("open " + url, settings.navigationTimeout(), () -> {
-            if (dead) {
-                throw new BackendException("cannot open " + url + ": browser " + id + " has died");
-            }
+            life.checkUsable("open " + url);
             long begin = System.nanoTime();
             ChromiumPage page = new ChromiumPage("page-" + pageCount.incrementAndGet(), this, context.newPage());
             page.page().onCrash(p -> thread.post(() -> pageDied(page, "the page's renderer process crashed")));
@@ -186,7 +189,7 @@ final class ChromiumInstance implements BrowserInstance {
 
     /** Called by {@link ChromiumPage#close()}, once per page. */
     void closePage(ChromiumPage page) {
-        if (closed.get() || dead) {
+        if (life.isOver()) {
             return;
         }
         try {
@@ -216,25 +219,13 @@ final class ChromiumInstance implements BrowserInstance {
 
     /** Runs on the thread, outside Playwright's dispatch. */
     private void pageDied(ChromiumPage page, String reason) {
-        if (closed.get() || dead || page.isCloseRequested() || !browserAnswers()) {
-            return;
-        }
-        if (page.markDeathReported()) {
-            LOG.log(Level.INFO, "{0}: {1}", page, reason);
-            tell(listener -> listener.pageDied(page, reason));
-        }
+        life.pageDied(page, reason, this::browserAnswers);
     }
 
     /** Runs on the thread, outside Playwright's dispatch. */
     private void died(String driverSaw) {
-        thread.pumpWith(null, null);
-        if (closed.get() || dead) {
-            return;
-        }
-        dead = true;
-        String reason = deathReason(driverSaw);
-        LOG.log(Level.WARNING, "browser {0}: {1}", id, reason);
-        tell(listener -> listener.browserDied(this, reason));
+        thread.stopPumping();
+        life.browserDied(this, () -> deathReason(driverSaw));
     }
 
     private String deathReason(String driverSaw) {
@@ -263,17 +254,9 @@ final class ChromiumInstance implements BrowserInstance {
         }
     }
 
-    private void tell(Consumer<BrowserEvents> call) {
-        try {
-            call.accept(events);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "browser " + id + ": the event listener failed", e);
-        }
-    }
-
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!life.close()) {
             return;
         }
         try {
@@ -288,18 +271,17 @@ final class ChromiumInstance implements BrowserInstance {
         }
         thread.stop(CLOSE_TIMEOUT);
         // Whatever Playwright could not end (a hung driver, a browser it lost) must not outlive us.
-        for (ProcessHandle process : new ProcessHandle[] {browserProcess, driverProcess}) {
-            if (process != null && BrowserProcess.killTree(process, KILL_WAIT)) {
-                LOG.log(Level.WARNING, "browser {0}: killed process {1}, which outlived its close", id,
-                        String.valueOf(process.pid()));
-            }
+        List<Long> killed = ProcessTree.kill(Stream.of(browserProcess, driverProcess).filter(Objects::nonNull).toList(),
+                KILL_WAIT);
+        if (!killed.isEmpty()) {
+            LOG.log(Level.WARNING, "browser {0}: killed processes {1}, which outlived its close", id, killed);
         }
         onClosed.accept(this);
     }
 
     /** Runs on the thread. */
     private void shutDown() {
-        thread.pumpWith(null, null);
+        thread.stopPumping();
         if (browser != null) {
             try {
                 browser.close();

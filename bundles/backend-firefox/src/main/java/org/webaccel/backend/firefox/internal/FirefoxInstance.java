@@ -13,19 +13,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.webaccel.api.spi.BackendException;
-import org.webaccel.api.spi.BrowserEvents;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.BrowserLife;
+import org.webaccel.backend.support.DriverThread;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,8 +35,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Firefox's first tab is left alone: it keeps the window, and so the browser, open while the pool closes
  * and replaces worker tabs.
  *
- * <p>Threads: the BiDi connection's receiving thread only sorts messages; deaths are judged and reported
- * on {@link #eventThread}, where a round trip to the browser may block without stalling the connection.
+ * <p>Threads: the BiDi connection is thread-safe (numbered commands answered through futures), so commands
+ * need no owning thread and are sent from the caller's. Its receiving thread only sorts messages; deaths are
+ * judged and reported on {@link #eventThread}, where a round trip to the browser may block without stalling
+ * the connection.
  */
 final class FirefoxInstance implements BrowserInstance {
 
@@ -52,15 +53,14 @@ final class FirefoxInstance implements BrowserInstance {
             List.of("browsingContext.contextDestroyed", "browsingContext.navigationCommitted");
 
     private final String id;
-    private final BrowserEvents events;
+    private final BrowserLife life;
     private final FirefoxSettings settings;
     private final Consumer<FirefoxInstance> onClosed;
     private final ExecutorService connectionThreads;
-    private final ExecutorService eventThread;
+    private final DriverThread eventThread;
     /** Worker pages by browsing context id. */
     private final Map<String, FirefoxPage> pages = new ConcurrentHashMap<>();
     private final AtomicInteger pageCount = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private volatile FirefoxProfile profile;
     private volatile FirefoxProcess process;
@@ -69,16 +69,14 @@ final class FirefoxInstance implements BrowserInstance {
     private volatile String version = "unknown";
     /** Set once the launch has succeeded: a browser that fails to start is reported by the launch's exception. */
     private volatile boolean started;
-    /** Set once the death was reported, so that it is reported once and its pages are not reported as well. */
-    private volatile boolean dead;
 
     private FirefoxInstance(LaunchSpec spec, FirefoxSettings settings, Consumer<FirefoxInstance> onClosed) {
         this.id = spec.id();
-        this.events = spec.events();
+        this.life = new BrowserLife(spec.id(), spec.events());
         this.settings = settings;
         this.onClosed = onClosed;
         this.connectionThreads = Executors.newCachedThreadPool(threads("webaccel-firefox-" + id + "-bidi"));
-        this.eventThread = Executors.newSingleThreadExecutor(threads("webaccel-firefox-" + id + "-events"));
+        this.eventThread = new DriverThread("webaccel-firefox-" + id + "-events", Throwable::getMessage);
     }
 
     /**
@@ -115,7 +113,7 @@ final class FirefoxInstance implements BrowserInstance {
         long listening = System.nanoTime();
         try {
             connection = BidiConnection.open(endpoint.resolve("/session"), connectionThreads, deadline.remaining(),
-                    this::onEvent, reason -> post(() -> died(reason)));
+                    this::onEvent, reason -> eventThread.post(() -> died(reason)));
             // Firefox answers session.new once its first window has finished starting up: most of a launch.
             JsonNode session = connection.call("session.new",
                     BidiConnection.params().set("capabilities", BidiConnection.params()), deadline.remaining());
@@ -129,7 +127,7 @@ final class FirefoxInstance implements BrowserInstance {
                     + "; it printed: " + process.recentOutput());
         }
         started = true;
-        process.onExit().thenRun(() -> post(() -> died("the Firefox process exited")));
+        process.onExit().thenRun(() -> eventThread.post(() -> died("the Firefox process exited")));
         process.rememberDescendants();
         LOG.log(Level.INFO, "browser {0}: Firefox {1}, pid {2}, profile {3}; BiDi listening after {4} ms, session after {5} ms",
                 id, version, String.valueOf(process.handle().pid()), profile, millisSince(begin, listening),
@@ -158,15 +156,13 @@ final class FirefoxInstance implements BrowserInstance {
     @Override
     public boolean isAlive() {
         FirefoxProcess running = process;
-        return !closed.get() && !dead && running != null && running.handle().isAlive();
+        return !life.isOver() && running != null && running.handle().isAlive();
     }
 
     /** Opens a tab and navigates it; returns once the navigation has committed (see {@link TabOpener}). */
     @Override
     public BrowserPage openPage(URI url) throws BackendException {
-        if (closed.get() || dead) {
-            throw new BackendException("cannot open " + url + ": browser " + id + " is " + (dead ? "dead" : "closed"));
-        }
+        life.checkUsable("open " + url);
         long begin = System.nanoTime();
         Deadline deadline = Deadline.in(settings.navigationTimeout());
         FirefoxPage page;
@@ -191,7 +187,7 @@ final class FirefoxInstance implements BrowserInstance {
 
     /** Called by {@link FirefoxPage#close()}, once per page. */
     void closePage(FirefoxPage page) {
-        if (closed.get() || dead) {
+        if (life.isOver()) {
             return;
         }
         closeTab(page);
@@ -227,7 +223,7 @@ final class FirefoxInstance implements BrowserInstance {
             case "browsingContext.contextDestroyed" -> {
                 FirefoxPage page = pages.get(context);
                 if (page != null) {
-                    post(() -> pageGone(page, "its tab was closed, but not by the pool"));
+                    eventThread.post(() -> pageGone(page, "its tab was closed, but not by the pool"));
                 }
             }
             case "browsingContext.navigationCommitted" -> {
@@ -238,31 +234,16 @@ final class FirefoxInstance implements BrowserInstance {
                     String reason = committed.equals("about:blank") || committed.startsWith("about:tabcrashed")
                             ? "its tab's content process crashed (the tab now shows " + committed + ")"
                             : "its tab navigated away to " + committed;
-                    post(() -> pageGone(page, reason));
+                    eventThread.post(() -> pageGone(page, reason));
                 }
             }
             default -> LOG.log(Level.TRACE, "browser {0}: event {1}", id, method);
         }
     }
 
-    /** Queues work for the event thread; once the browser is closed nothing is reported any more. */
-    private void post(Runnable work) {
-        try {
-            eventThread.execute(work);
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.TRACE, "browser {0} is closed; an event is dropped", id);
-        }
-    }
-
     /** Runs on the event thread. */
     private void pageGone(FirefoxPage page, String reason) {
-        if (closed.get() || dead || page.isCloseRequested() || !browserAnswers()) {
-            return;
-        }
-        if (page.markDeathReported()) {
-            LOG.log(Level.INFO, "{0}: {1}", page, reason);
-            tell(listener -> listener.pageDied(page, reason));
-        }
+        life.pageDied(page, reason, this::browserAnswers);
     }
 
     /**
@@ -280,13 +261,10 @@ final class FirefoxInstance implements BrowserInstance {
 
     /** Runs on the event thread. */
     private void died(String seen) {
-        if (closed.get() || dead || !started) {
-            return;
+        // a browser that fails to start is reported by the launch's exception
+        if (started) {
+            life.browserDied(this, () -> deathReason(seen));
         }
-        dead = true;
-        String reason = deathReason(seen);
-        LOG.log(Level.WARNING, "browser {0}: {1}", id, reason);
-        tell(listener -> listener.browserDied(this, reason));
     }
 
     /**
@@ -307,21 +285,13 @@ final class FirefoxInstance implements BrowserInstance {
         return "the Firefox process " + process.handle().pid() + " " + exit + " (" + seen + ")";
     }
 
-    private void tell(Consumer<BrowserEvents> call) {
-        try {
-            call.accept(events);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "browser " + id + ": the event listener failed", e);
-        }
-    }
-
     /**
      * Asks Firefox to quit ({@code browser.close}), waits a little, then kills whatever is left of it, the
      * processes it forked included, and removes the profile.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!life.close()) {
             return;
         }
         long begin = System.nanoTime();
@@ -331,14 +301,18 @@ final class FirefoxInstance implements BrowserInstance {
         if (connection != null) {
             connection.close();
         }
-        if (process != null && process.kill(KILL_WAIT)) {
-            LOG.log(Level.INFO, "browser {0}: killed what was left of Firefox {1}", id, String.valueOf(process.handle().pid()));
+        if (process != null) {
+            List<Long> killed = process.kill(KILL_WAIT);
+            if (!killed.isEmpty()) {
+                LOG.log(Level.INFO, "browser {0}: killed what was left of Firefox {1}: {2}", id,
+                        String.valueOf(process.handle().pid()), killed);
+            }
         }
         if (profile != null) {
             profile.delete();
         }
         // Not awaited: close() may run on the event thread itself, inside a listener.
-        eventThread.shutdown();
+        eventThread.stop(Duration.ZERO);
         connectionThreads.shutdown();
         LOG.log(Level.DEBUG, "browser {0}: closed in {1} ms", id, millisSince(begin, System.nanoTime()));
         onClosed.accept(this);

@@ -1,43 +1,23 @@
 package org.webaccel.backend.firefox.internal;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.webaccel.api.spi.BrowserInstance;
-import org.webaccel.api.spi.BrowserPage;
+import org.webaccel.backend.support.DriverPage;
 
 /** One tab of a {@link FirefoxInstance}: a top-level WebDriver BiDi browsing context. */
-final class FirefoxPage implements BrowserPage {
+final class FirefoxPage extends DriverPage<FirefoxInstance> {
 
-    private final String id;
     private final String context;
-    private final FirefoxInstance browser;
-    private final AtomicBoolean closeRequested = new AtomicBoolean();
-    private final AtomicBoolean deathReported = new AtomicBoolean();
     /** The navigation that loaded the worker page, and its URL; set once it has committed. */
     private volatile String navigation;
     private volatile String url;
 
     FirefoxPage(String id, String context, FirefoxInstance browser) {
-        this.id = id;
+        super(id, browser);
         this.context = context;
-        this.browser = browser;
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public BrowserInstance browser() {
-        return browser;
-    }
-
-    @Override
-    public void close() {
-        if (closeRequested.compareAndSet(false, true)) {
-            browser.closePage(this);
-        }
+    protected void closeInBrowser() {
+        browser().closePage(this);
     }
 
     /** @return the browsing context's id */
@@ -64,25 +44,5 @@ final class FirefoxPage implements BrowserPage {
     boolean isReplacedBy(String navigationId, String committedUrl) {
         String opened = navigation;
         return opened != null && !(opened.equals(navigationId) && committedUrl.equals(url));
-    }
-
-    /** Marks the page as closed by us, so that its disappearance is not reported as a death. */
-    void markCloseRequested() {
-        closeRequested.set(true);
-    }
-
-    /** @return whether the pool (or the backend) asked for the close */
-    boolean isCloseRequested() {
-        return closeRequested.get();
-    }
-
-    /** @return true the first time only: a page dies once */
-    boolean markDeathReported() {
-        return deathReported.compareAndSet(false, true);
-    }
-
-    @Override
-    public String toString() {
-        return browser.id() + "/" + id;
     }
 }

@@ -6,8 +6,6 @@ import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.webaccel.api.spi.BackendException;
+import org.webaccel.backend.support.ProcessTree;
 
 /**
  * One Firefox process started with a remote-debugging port, its console output, and the processes it
@@ -129,55 +127,25 @@ final class FirefoxProcess {
     }
 
     /**
-     * Kills the main process and every process it forked, unless they are gone already, and waits for them.
+     * Kills the main process and every process it forked, unless they are gone already (zombies count as
+     * gone), and waits for them.
      *
      * @param wait how long to wait for all of them to go
-     * @return whether anything was still running
+     * @return the ids of the processes that were still running
      */
-    boolean kill(Duration wait) {
+    List<Long> kill(Duration wait) {
         rememberDescendants();
-        List<ProcessHandle> running = Stream.concat(Stream.of(process.toHandle()), descendants.stream())
-                .filter(FirefoxProcess::isRunning).toList();
-        for (ProcessHandle target : running) {
-            LOG.log(Level.DEBUG, "firefox {0}: killing {1} {2}", name, String.valueOf(target.pid()),
-                    target.info().commandLine().orElse("?"));
-            target.destroyForcibly();
-        }
-        long deadline = System.nanoTime() + wait.toNanos();
-        try {
-            while (running.stream().anyMatch(FirefoxProcess::isRunning) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        List<ProcessHandle> forked = new ArrayList<>(List.of(process.toHandle()));
+        forked.addAll(descendants);
+        List<Long> killed = ProcessTree.kill(forked, wait);
         descendants.clear();
-        return !running.isEmpty();
+        return killed;
     }
 
     /** @return Firefox's last lines of console output, joined, for error messages */
     String recentOutput() {
         synchronized (recentLines) {
             return recentLines.isEmpty() ? "nothing" : String.join(" | ", recentLines);
-        }
-    }
-
-    /**
-     * A zombie has finished and only waits for its parent, or for init once orphaned, to collect it; the JDK
-     * still counts it as alive. Linux tells the difference in {@code /proc/PID/stat}.
-     */
-    private static boolean isRunning(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            // "pid (name) S ...": the state follows the name, which may itself contain spaces and parentheses.
-            int nameEnd = stat.lastIndexOf(')');
-            char state = nameEnd > 0 && nameEnd + 2 < stat.length() ? stat.charAt(nameEnd + 2) : 'R';
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return process.isAlive();
         }
     }
 

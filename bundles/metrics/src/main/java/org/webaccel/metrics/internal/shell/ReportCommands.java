@@ -24,6 +24,7 @@ import org.webaccel.api.metrics.RecordingStatus;
 import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.metrics.Trend;
 import org.webaccel.api.model.ModelType;
+import org.webaccel.gogo.GogoCommand;
 
 /**
  * {@code pool:report}, {@code pool:trends} and {@code pool:history}: the performance history as tables, or as
