@@ -2,48 +2,32 @@ package org.webaccel.harness;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.webaccel.testing.Await;
 
 /**
  * The built distribution running as a process, the way a user starts it ({@code bin/webaccel} with its Gogo
- * shell on stdin), from a private copy in a temporary folder: the shared build output stays untouched and
- * each copy gets its own HTTP port, configuration and data.
+ * shell on stdin), from a private {@link DistributionCopy}.
  */
 public final class DistributionProcess implements AutoCloseable {
 
     /** Changes a copy before it starts: configuration files, models, bundles. */
-    @FunctionalInterface
-    public interface Setup {
-        /**
-         * @param home the copy's distribution folder
-         * @throws IOException if a file cannot be written
-         */
-        void apply(Path home) throws IOException;
+    public interface Setup extends DistributionCopy.Setup {
     }
 
-    private final Path home;
+    private final DistributionCopy copy;
     private final Process process;
-    private final URI base;
 
-    private DistributionProcess(Path home, Process process, int port) {
-        this.home = home;
+    private DistributionProcess(DistributionCopy copy, Process process) {
+        this.copy = copy;
         this.process = process;
-        this.base = URI.create("http://127.0.0.1:" + port);
     }
 
     /**
@@ -56,20 +40,12 @@ public final class DistributionProcess implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public static DistributionProcess start(Setup setup) throws IOException, InterruptedException {
-        Path home = Files.createTempDirectory("webaccel-oip");
-        copy(Distribution.home(), home);
-        int port = freePort();
-        // Replaces the feature's configuration of the same PID, so there is one source of the port.
-        Files.writeString(home.resolve("conf/org.apache.felix.http.config"),
-                "org.osgi.service.http.port = I\"" + port + "\"\norg.apache.felix.http.host = \"127.0.0.1\"\n");
-        setup.apply(home);
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/webaccel").toString())
-                .redirectOutput(home.resolve("console.out").toFile())
+        DistributionCopy copy = DistributionCopy.make(setup);
+        Path home = copy.home();
+        ProcessBuilder pb = copy.command(home).redirectOutput(home.resolve("console.out").toFile())
                 .redirectError(home.resolve("console.err").toFile());
-        // Felix HTTP waits for conf/ instead of first starting on its built-in default, 0.0.0.0:8080.
-        pb.environment().put("WEBACCEL_JAVA_OPTS", "-Dorg.apache.felix.http.require.config=true");
         // stdin stays open: the Gogo shell on it stops the container at EOF, which close() sends.
-        DistributionProcess running = new DistributionProcess(home, pb.start(), port);
+        DistributionProcess running = new DistributionProcess(copy, pb.start());
         try {
             running.awaitLive(Await.PATIENCE);
         } catch (RuntimeException | Error e) {
@@ -77,32 +53,6 @@ public final class DistributionProcess implements AutoCloseable {
             throw e;
         }
         return running;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path rel = from.relativize(f);
-                // data/ and models/ belong to a run, not to the build: each copy starts without them.
-                if (rel.getNameCount() > 0 && (rel.getName(0).toString().equals("data")
-                        || rel.getName(0).toString().equals("models"))) {
-                    continue;
-                }
-                Path target = to.resolve(rel.toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        Files.createDirectories(to.resolve("data"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private void awaitLive(Duration timeout) throws InterruptedException {
@@ -113,7 +63,7 @@ public final class DistributionProcess implements AutoCloseable {
                 throw new IllegalStateException("the container exited with " + process.exitValue() + diagnostics());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/v2/health/live")).build(),
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(copy.base().resolve("/v2/health/live")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -123,26 +73,28 @@ public final class DistributionProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("no answer from " + base + "/v2/health/live within " + timeout + diagnostics());
+        throw new IllegalStateException("no answer from " + copy.base() + "/v2/health/live within " + timeout + diagnostics());
     }
 
     /** @return the container's console and the end of its log, for failure messages */
     public String diagnostics() {
-        StringBuilder s = new StringBuilder();
-        for (String f : List.of("console.out", "console.err", "data/webaccel.0.log")) {
-            try {
-                String text = Files.readString(home.resolve(f), StandardCharsets.UTF_8);
-                s.append("\n--- ").append(f).append(" ---\n").append(text.substring(Math.max(0, text.length() - 4000)));
-            } catch (IOException e) {
-                s.append("\n--- ").append(f).append(": ").append(e.getMessage());
-            }
-        }
-        return s.toString();
+        return copy.diagnostics("console.out", "console.err");
     }
 
     /** @return {@code http://127.0.0.1:PORT} */
     public URI base() {
-        return base;
+        return copy.base();
+    }
+
+    /**
+     * Runs one Gogo command in this container, as an operator does: {@code bin/webaccel -c CMD} through its admin
+     * socket.
+     *
+     * @param command the command line
+     * @return its exit code and output
+     */
+    public DistributionCopy.Run command(String command) throws IOException, InterruptedException {
+        return copy.run(copy.home(), "", "-c", command);
     }
 
     /** @return the process id of the container's JVM ({@code bin/webaccel} execs it) */
@@ -152,7 +104,7 @@ public final class DistributionProcess implements AutoCloseable {
 
     /** @return the copy's distribution folder */
     public Path home() {
-        return home;
+        return copy.home();
     }
 
     /**
@@ -187,14 +139,6 @@ public final class DistributionProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        delete(home);
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary folder is harmless.
-        }
+        copy.close();
     }
 }
