@@ -96,15 +96,16 @@ function renderTables(s) {
     cell(tr, b.name);
     cell(tr, b.family);
     cell(tr, b.browserVersion);
-    const state = b.draining ? "draining" : b.available ? "available" : "unavailable";
-    const td = cell(tr, state, "state-" + state);
-    if (b.reason) { td.title = b.reason; }
+    const td = cell(tr, b.state, "state-" + b.state);
+    const note = b.reason || (b.failedLaunches > 0 ? b.failedLaunches + " failed launches in a row: " + b.lastError : "");
+    if (note) { td.title = note; }
     cell(tr, b.browsers, "n");
     cell(tr, b.workers, "n");
     const br = breakers.get("backend/" + b.name);
     cell(tr, br ? br.phase : "-", br ? "phase-" + br.phase : "");
     const h = scores.get("backend/" + b.name);
     cell(tr, h ? h.score : "-", "n");
+    cell(tr, note, "note");
   });
   fillTable("workers", s.workers, (tr, w) => {
     tr.dataset.worker = w.id;

@@ -152,7 +152,15 @@ public class InferenceProtocolTest {
         assertFalse(meta.path("version").asText().isEmpty());
         assertTrue(meta.toString(), meta.path("extensions").toString().contains("binary_tensor_data"));
         assertEquals("{\"live\":true}", text(client.get("/v2/health/live")));
-        assertEquals("{\"ready\":true}", text(client.get("/v2/health/ready")));
+        JsonNode ready = ProtocolClient.json(client.get("/v2/health/ready"));
+        assertTrue(ready.toString(), ready.path("ready").asBoolean());
+        // every installed backend with its state; the ones that cannot serve here say why
+        Map<String, JsonNode> backends = new java.util.TreeMap<>();
+        ready.path("backends").forEach(b -> backends.put(b.path("name").asText(), b));
+        assertTrue(ready.toString(), backends.keySet().containsAll(List.of("chromium", "firefox", "edge")));
+        assertEquals(ready.toString(), "available", backends.get("chromium").path("state").asText());
+        assertEquals(ready.toString(), "unavailable", backends.get("edge").path("state").asText());
+        assertTrue(ready.toString(), backends.get("edge").path("reason").asText().contains("not found"));
     }
 
     @Test

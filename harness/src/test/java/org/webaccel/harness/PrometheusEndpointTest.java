@@ -55,22 +55,7 @@ public class PrometheusEndpointTest {
 
     /** Sum of the samples of {@code metric} whose labels contain every one of {@code labels}. */
     private static OptionalDouble sum(String text, String metric, String... labels) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(metric) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
-        Matcher m = line.matcher(text);
-        double total = 0;
-        boolean any = false;
-        while (m.find()) {
-            String l = m.group(1) == null ? "" : m.group(1);
-            boolean all = true;
-            for (String want : labels) {
-                all &= l.contains(want);
-            }
-            if (all) {
-                total += Double.parseDouble(m.group(2));
-                any = true;
-            }
-        }
-        return any ? OptionalDouble.of(total) : OptionalDouble.empty();
+        return PrometheusText.sum(text, metric, labels);
     }
 
     @Test

@@ -79,8 +79,10 @@ final class DashboardState {
             o.put("name", b.description().name());
             o.put("family", b.description().family());
             o.put("browserVersion", b.description().browserVersion());
-            o.put("available", b.description().available());
-            o.put("reason", b.description().reason());
+            o.put("state", b.state());
+            o.put("available", b.available());
+            o.put("reason", b.unavailableReason());
+            o.put("failedLaunches", b.failedLaunches());
             o.put("browsers", b.browsers());
             o.put("workers", b.workers());
             o.put("draining", b.draining());

@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -13,12 +15,14 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.webaccel.api.BackendStatus;
 import org.webaccel.api.ResourcePool;
 
 /**
  * {@code GET /v2/health/live} and {@code GET /v2/health/ready}. Live answers 200 whenever the endpoint runs;
- * ready answers 200 when the pool has a connected worker, and, as the protocol asks, 400 otherwise (the pool
- * is not there, or its workers are still starting).
+ * ready answers 200 while some backend serves (the pool has a connected worker), and, as the protocol asks, 400
+ * otherwise (the pool is not there, its workers are still starting, or every backend is out of service). Its
+ * body lists each backend's state, with the reason when one cannot serve.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/v2/health/*")
@@ -31,6 +35,20 @@ public final class HealthServlet extends HttpServlet {
     // Optional and dynamic: liveness must not depend on the pool, which may restart on reconfiguration.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ResourcePool pool;
+
+    /** A backend's state and, when it cannot serve, why: what an operator needs to see beside "not ready". */
+    private static Map<String, Object> backend(BackendStatus b) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("name", b.description().name());
+        o.put("state", b.state());
+        o.put("workers", b.workers());
+        if (b.unavailableReason() != null) {
+            o.put("reason", b.unavailableReason());
+        } else if (b.failedLaunches() > 0) {
+            o.put("reason", b.failedLaunches() + " launches failed in a row; last error: " + b.lastError());
+        }
+        return o;
+    }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -46,7 +64,10 @@ public final class HealthServlet extends HttpServlet {
         } else {
             ResourcePool p = pool;
             boolean ready = p != null && p.status().workers() > 0;
-            responses.send(response, ready ? 200 : 400, Map.of("ready", ready));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("ready", ready);
+            body.put("backends", p == null ? List.of() : p.backends().stream().map(HealthServlet::backend).toList());
+            responses.send(response, ready ? 200 : 400, body);
         }
     }
 }

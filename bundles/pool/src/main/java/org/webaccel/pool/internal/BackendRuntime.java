@@ -53,6 +53,9 @@ final class BackendRuntime implements BrowserEvents {
 
         /** Records a scaling decision. */
         void decision(String text);
+
+        /** Runs the task once the delay has passed (off the lane: it should only queue work). */
+        void later(long delayNanos, Runnable task);
     }
 
     final BrowserBackend backend;
@@ -62,7 +65,7 @@ final class BackendRuntime implements BrowserEvents {
     private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final AtomicInteger browserSeq = new AtomicInteger();
-    private volatile long noLaunchBeforeNanos;
+    private final LaunchBackoff launches = new LaunchBackoff();
     private volatile BackendDescription description;
     private volatile String lastError;
     private volatile boolean probed;
@@ -202,7 +205,8 @@ final class BackendRuntime implements BrowserEvents {
      */
     int scaleUp(Lifecycle lifecycle) {
         int t = target(lifecycle);
-        if (isClosedForWork() || !probed || !description.available() || t >= lifecycle.maxWorkers()) {
+        if (isClosedForWork() || !probed || !description.available() || t >= lifecycle.maxWorkers()
+                || launches.outOfService(lifecycle.launches()) != null) {
             return -1;
         }
         target.set(t + 1);
@@ -245,27 +249,40 @@ final class BackendRuntime implements BrowserEvents {
             }
         }
         long usable = hosts.stream().filter(BrowserHost::acceptsPages).count();
-        if (missing > 0 && usable < lifecycle.maxBrowsers() && System.nanoTime() - noLaunchBeforeNanos >= 0) {
-            launch();
+        if (missing > 0 && usable < lifecycle.maxBrowsers() && launches.mayLaunch(System.nanoTime())) {
+            launch(lifecycle.launches());
         }
     }
 
-    private void launch() {
+    /**
+     * Launches a browser. One that does not start is not tried again in a tight loop: the backend waits, twice
+     * as long after each failure in a row, and past the policy's count it reports itself out of service.
+     */
+    private void launch(LaunchBackoff.Policy policy) {
         String id = name + "-" + browserSeq.incrementAndGet();
         try {
             BrowserInstance browser = backend.launch(new LaunchSpec(id, this));
             BrowserHost host = new BrowserHost(id, name, description.family(), browser);
             hosts.add(host);
-            LOG.log(Level.INFO, "launched browser " + id + " (" + browser.version() + ")");
+            int failedBefore = launches.succeeded();
+            LOG.log(Level.INFO, "launched browser " + id + " (" + browser.version() + ")"
+                    + (failedBefore > 0 ? " after " + failedBefore + " failed launches: backend " + name
+                            + " is in service again" : ""));
             if (isClosedForWork()) {
                 closeHost(host, FailureClass.CONNECTION_LOST, "backend " + name + " stopped");
                 return;
             }
         } catch (RuntimeException | org.webaccel.api.spi.BackendException e) {
             lastError = "launching " + id + " failed: " + e.getMessage();
-            LOG.log(Level.WARNING, lastError);
-            // Back off: a browser that does not start should not be retried in a tight loop.
-            noLaunchBeforeNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean wasInService = launches.outOfService(policy) == null;
+            long wait = launches.failed(lastError, System.nanoTime(), policy);
+            LOG.log(Level.WARNING, lastError + "; next launch in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
+            String out = launches.outOfService(policy);
+            if (wasInService && out != null) {
+                LOG.log(Level.ERROR, "backend " + name + " is out of service: " + out);
+            }
+            pages.later(wait, this::maintainSoon);
+            return;
         }
         maintainSoon();
     }
@@ -372,6 +389,7 @@ final class BackendRuntime implements BrowserEvents {
         PageCapabilities caps = hosts.stream().flatMap(h -> h.workers.stream())
                 .map(w -> w.channel == null ? null : w.channel.capabilities()).filter(Objects::nonNull)
                 .findFirst().orElse(null);
-        return new BackendStatus(description, hosts.size(), workers, lastError, caps, isClosedForWork());
+        return new BackendStatus(description, hosts.size(), workers, lastError, caps, isClosedForWork(),
+                launches.failures(), launches.outOfService(pages.lifecycle().launches()));
     }
 }

@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
  * @param maxWorkers most workers per backend the scaling controller may open (not above minWorkers: off)
  * @param targetQueueWaitNanos queue wait above which the controller adds a worker
  * @param memoryBudgetBytes browsers' memory above which the controller adds none, 0 for no budget
+ * @param launches how a backend whose launches fail waits and when it is out of service
  */
 record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long recycleAfterRequests,
         long recycleAboveRssBytes, long recycleAfterNanos, long idleTimeoutNanos, long drainTimeoutNanos,
-        int maxWorkers, long targetQueueWaitNanos, long memoryBudgetBytes) {
+        int maxWorkers, long targetQueueWaitNanos, long memoryBudgetBytes, LaunchBackoff.Policy launches) {
 
     static Lifecycle of(PoolConfig c) {
         int min = Math.max(0, c.minWorkers());
@@ -32,7 +33,7 @@ record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long r
                 Math.max(min, Math.min(c.maxWorkers(), Math.max(1, c.maxBrowsers()) * Math.max(1,
                         c.maxPagesPerBrowser()))),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, c.targetQueueWaitMillis())),
-                Math.max(0, c.memoryBudgetMegabytes()) * 1024 * 1024);
+                Math.max(0, c.memoryBudgetMegabytes()) * 1024 * 1024, LaunchBackoff.Policy.of(c));
     }
 
     /** @return whether the scaling controller may add workers above the minimum */

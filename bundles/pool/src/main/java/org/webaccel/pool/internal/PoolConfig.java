@@ -40,6 +40,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Seconds between lifecycle checks (capacity, recycling, idle workers).")
     int maintenanceIntervalSeconds() default 2;
 
+    @AttributeDefinition(description = "After a browser launch fails, the backend waits this many milliseconds "
+            + "before it launches again; the wait doubles after each failure in a row, up to launchRetryMaxSeconds.")
+    long launchRetryInitialMillis() default 500;
+
+    @AttributeDefinition(description = "The longest wait, in seconds, between launches of a backend whose launches "
+            + "fail.")
+    long launchRetryMaxSeconds() default 60;
+
+    @AttributeDefinition(description = "After this many failed launches in a row a backend reports itself "
+            + "unavailable, with the last reason (pool:backends, dashboard, Prometheus, /v2/health/ready), and keeps "
+            + "trying; the first launch that works brings it back.")
+    int unavailableAfterFailedLaunches() default 5;
+
     @AttributeDefinition(description = "Requests that may wait for a worker; past it submissions are rejected "
             + "at once.")
     int queueCapacity() default 256;

@@ -205,6 +205,15 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
         autoscaler.decision(text);
     }
 
+    @Override
+    public void later(long delayNanos, Runnable task) {
+        try {
+            ticker.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the pool stopped: nothing is to be done later
+        }
+    }
+
     /**
      * Called under the dispatcher's lock after each run: past the browser's request limit, the browser starts
      * recycling and this worker retires at once; its backend's next step drains the siblings and launches the

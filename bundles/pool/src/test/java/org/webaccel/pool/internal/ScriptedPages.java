@@ -14,7 +14,9 @@ import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.spi.BackendDescription;
+import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
+import org.webaccel.api.spi.BrowserEvents;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.BrowserPage;
 import org.webaccel.api.spi.LaunchSpec;
@@ -55,7 +57,9 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
     private final Map<URI, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private final AtomicInteger launched = new AtomicInteger();
+    private final List<Browser> browsers = new CopyOnWriteArrayList<>();
     private volatile Script script;
+    private volatile String launchFailure;
 
     ScriptedPages(Script script) {
         this.script = script;
@@ -63,6 +67,27 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
 
     void script(Script s) {
         this.script = s;
+    }
+
+    /** @param reason from now on every launch fails with it; null: launches work again */
+    void failLaunches(String reason) {
+        this.launchFailure = reason;
+    }
+
+    /** @return launches tried, failed ones included */
+    int launched() {
+        return launched.get();
+    }
+
+    /** Every running browser dies at once, as a kill -9 would: its pages' sockets close, the pool is told. */
+    void killBrowsers() {
+        for (Browser b : browsers) {
+            if (b.alive) {
+                b.alive = false;
+                b.pages.forEach(c -> c.close("the browser died"));
+                b.events.browserDied(b, "killed");
+            }
+        }
     }
 
     /** @return every channel a page opened, oldest first */
@@ -76,9 +101,15 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
     }
 
     @Override
-    public BrowserInstance launch(LaunchSpec spec) {
+    public BrowserInstance launch(LaunchSpec spec) throws BackendException {
         launched.incrementAndGet();
-        return new Browser(spec.id());
+        String failure = launchFailure;
+        if (failure != null) {
+            throw new BackendException(failure);
+        }
+        Browser b = new Browser(spec.id(), spec.events());
+        browsers.add(b);
+        return b;
     }
 
     @Override
@@ -129,10 +160,13 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
 
     private final class Browser implements BrowserInstance {
         private final String id;
+        private final BrowserEvents events;
+        private final List<Channel> pages = new CopyOnWriteArrayList<>();
         private volatile boolean alive = true;
 
-        Browser(String id) {
+        Browser(String id, BrowserEvents events) {
             this.id = id;
+            this.events = events;
         }
 
         @Override
@@ -155,6 +189,7 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
             Endpoint e = endpoints.remove(url);
             Channel c = new Channel(e.workerId);
             channels.add(c);
+            pages.add(c);
             e.connected.complete(c);
             return new BrowserPage() {
                 @Override

@@ -36,7 +36,11 @@ final class Workers {
     }
 
     static BrowserInstance browser(String id) {
-        return new ScriptedPages(ScriptedPages.ECHO).launch(new LaunchSpec(id, new BrowserEventLog()));
+        try {
+            return new ScriptedPages(ScriptedPages.ECHO).launch(new LaunchSpec(id, new BrowserEventLog()));
+        } catch (org.webaccel.api.spi.BackendException e) {
+            throw new AssertionError("scripted launches fail only when told to", e);
+        }
     }
 
     static WorkerChannel channel(String id, PageCapabilities caps) {

@@ -92,10 +92,11 @@ public final class PoolCommands {
                 "BACKEND", "FAMILY", "STATE", "VERSION", "BROWSERS", "WORKERS", "NOTE"));
         for (BackendStatus b : all) {
             var d = b.description();
-            String state = !d.available() ? "unavailable" : b.draining() ? "draining" : "available";
-            String note = d.available() ? (b.lastError() == null ? "" : "last error: " + b.lastError()) : d.reason();
+            String note = !b.available() ? b.unavailableReason()
+                    : b.failedLaunches() > 0 ? b.failedLaunches() + " launches failed in a row; last error: " + b.lastError()
+                    : b.lastError() == null ? "" : "last error: " + b.lastError();
             out.append(String.format(Locale.ROOT, "%-12s %-10s %-12s %-16s %8d %8d  %s%n", d.name(), d.family(),
-                    state, d.browserVersion(), b.browsers(), b.workers(), note));
+                    b.state(), d.browserVersion(), b.browsers(), b.workers(), note));
             if (verbose) {
                 out.append(capabilities(b.capabilities()));
             }

@@ -244,17 +244,24 @@ final class Session implements WebDriverBrowser {
             return;
         }
         cancelWatch();
-        try {
-            thread.call("close browser " + id, timeouts.command().plus(KILL_WAIT), () -> {
-                quit();
-                return null;
-            });
-        } catch (BackendException e) {
-            // still busy, e.g. with a start that outlived its timeout: quit once that is done
-            LOG.log(Level.WARNING, "browser {0}: {1}", id, e.getMessage());
-            thread.post(this::quit);
+        boolean browserGone = life.isDead() || browserProcess.map(p -> !ProcessTree.isRunning(p)).orElse(false);
+        if (driverProcess.isPresent() && browserGone) {
+            // Nothing to ask a local driver about a dead browser: the kill below ends the driver, and the thread's
+            // call with it. (A remote session is still quit: that frees its slot on the Grid.)
+            thread.stop(Duration.ZERO);
+        } else {
+            try {
+                thread.call("close browser " + id, timeouts.command().plus(KILL_WAIT), () -> {
+                    quit();
+                    return null;
+                });
+            } catch (BackendException e) {
+                // still busy, e.g. with a start that outlived its timeout: quit once that is done
+                LOG.log(Level.WARNING, "browser {0}: {1}", id, e.getMessage());
+                thread.post(this::quit);
+            }
+            thread.stop(timeouts.command());
         }
-        thread.stop(timeouts.command());
         // whatever the driver could not end must not outlive the session
         List<ProcessHandle> left = new ArrayList<>(starter.leftovers());
         browserProcess.ifPresent(left::add);

@@ -1,7 +1,7 @@
 package org.webaccel.backend.chromium.internal;
 
 import java.io.File;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +17,7 @@ import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.Probed;
 
 /**
  * The {@code chromium} backend: launches Chromium through a private copy of Playwright for Java whose
@@ -32,8 +33,9 @@ public final class ChromiumBackend implements BrowserBackend {
 
     private final ChromiumSettings settings;
     private final Set<ChromiumInstance> running = ConcurrentHashMap.newKeySet();
-    private BackendDescription description; // guarded by this
-    private PlaywrightStarter starter; // guarded by this
+    private final Probed<BackendDescription> description;
+    /** The unpacked driver and Node.js; set up at the first launch. */
+    private final Probed<PlaywrightStarter> starter;
 
     /**
      * Activates the component; the driver is unpacked into the bundle's data area unless configured otherwise.
@@ -49,14 +51,15 @@ public final class ChromiumBackend implements BrowserBackend {
     /** @param settings the settings, e.g. from a test */
     public ChromiumBackend(ChromiumSettings settings) {
         this.settings = settings;
+        this.description = Probed.once(() -> new VersionProbe(settings.executable(), settings.node(),
+                settings.launchTimeout()).probe());
+        this.starter = Probed.once(() -> PlaywrightStarter.unpack(new DriverPackage(settings.driverDirectory()),
+                settings.node()));
     }
 
     @Override
-    public synchronized BackendDescription describe() {
-        if (description == null) {
-            description = new VersionProbe(settings.executable(), settings.node(), settings.launchTimeout()).probe();
-        }
-        return description;
+    public BackendDescription describe() {
+        return description.get();
     }
 
     @Override
@@ -76,16 +79,13 @@ public final class ChromiumBackend implements BrowserBackend {
         List.copyOf(running).forEach(ChromiumInstance::close);
     }
 
-    private synchronized PlaywrightStarter starter() throws BackendException {
-        if (starter == null) {
-            try {
-                starter = new PlaywrightStarter(new DriverPackage(settings.driverDirectory()).install(), settings.node());
-            } catch (IOException e) {
-                throw new BackendException("cannot unpack Playwright's driver into " + settings.driverDirectory() + ": "
-                        + e.getMessage(), e);
-            }
+    private PlaywrightStarter starter() throws BackendException {
+        try {
+            return starter.get();
+        } catch (UncheckedIOException e) {
+            throw new BackendException("cannot unpack Playwright's driver into " + settings.driverDirectory() + ": "
+                    + e.getCause().getMessage(), e.getCause());
         }
-        return starter;
     }
 
     private static Path dataFolder(BundleContext context) {

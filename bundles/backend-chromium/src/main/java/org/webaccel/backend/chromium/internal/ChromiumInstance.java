@@ -259,17 +259,24 @@ final class ChromiumInstance implements BrowserInstance {
         if (!life.close()) {
             return;
         }
-        try {
-            thread.call("close browser " + id, CLOSE_TIMEOUT, () -> {
-                shutDown();
-                return null;
-            });
-        } catch (BackendException e) {
-            // Still busy (a launch that outlived its timeout, say): shut down once that work is done.
-            LOG.log(Level.WARNING, "browser {0}: {1}", id, e.getMessage());
-            thread.post(this::shutDown);
+        ProcessHandle process = browserProcess;
+        if (life.isDead() || (process != null && !ProcessTree.isRunning(process))) {
+            // Nothing to ask Playwright about a dead browser: the kill below ends its driver, and with it
+            // whatever call the thread is in.
+            thread.stop(Duration.ZERO);
+        } else {
+            try {
+                thread.call("close browser " + id, CLOSE_TIMEOUT, () -> {
+                    shutDown();
+                    return null;
+                });
+            } catch (BackendException e) {
+                // Still busy (a launch that outlived its timeout, say): shut down once that work is done.
+                LOG.log(Level.WARNING, "browser {0}: {1}", id, e.getMessage());
+                thread.post(this::shutDown);
+            }
+            thread.stop(CLOSE_TIMEOUT);
         }
-        thread.stop(CLOSE_TIMEOUT);
         // Whatever Playwright could not end (a hung driver, a browser it lost) must not outlive us.
         List<Long> killed = ProcessTree.kill(Stream.of(browserProcess, driverProcess).filter(Objects::nonNull).toList(),
                 KILL_WAIT);

@@ -52,9 +52,11 @@ final class DriverPackage {
         Path jar = Files.createTempFile(root, "driver-", ".jar");
         try {
             Path target = root.resolve("playwright-driver-" + copyResource(jar));
-            if (Files.exists(target.resolve(COMPLETE))) {
+            if (isComplete(target)) {
                 return target;
             }
+            // Half there (files deleted under it): start afresh.
+            deleteTree(target);
             Path staging = Files.createTempDirectory(root, ".unpacking-");
             try {
                 unzip(jar, staging);
@@ -67,6 +69,14 @@ final class DriverPackage {
         } finally {
             Files.deleteIfExists(jar);
         }
+    }
+
+    /**
+     * @param folder a folder {@link #install()} returned
+     * @return whether it still holds the whole driver: the mark of a finished unpacking and the driver's entry point
+     */
+    boolean isComplete(Path folder) {
+        return Files.exists(folder.resolve(COMPLETE)) && Files.isRegularFile(folder.resolve("package").resolve("cli.js"));
     }
 
     /** @return the first 16 hex digits of the jar's SHA-256 */

@@ -1,5 +1,7 @@
 package org.webaccel.backend.chromium.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +24,31 @@ final class PlaywrightStarter {
 
     private static final String CLI_DIR = "playwright.cli.dir";
 
+    private static final System.Logger LOG = System.getLogger(PlaywrightStarter.class.getName());
+
+    private final DriverPackage driverPackage;
     private final Path driverFolder;
     private final Path node;
     private final Map<String, String> environment;
 
     /**
-     * @param driverFolder the folder {@link DriverPackage} filled
+     * Unpacks the driver (unless an earlier run did) and sets up a starter for it.
+     *
+     * @param driverPackage the embedded driver
      * @param node the Node.js binary
+     * @return the starter
+     * @throws UncheckedIOException when the driver cannot be unpacked
      */
-    PlaywrightStarter(Path driverFolder, Path node) {
+    static PlaywrightStarter unpack(DriverPackage driverPackage, Path node) {
+        try {
+            return new PlaywrightStarter(driverPackage, driverPackage.install(), node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private PlaywrightStarter(DriverPackage driverPackage, Path driverFolder, Path node) {
+        this.driverPackage = driverPackage;
         this.driverFolder = driverFolder;
         this.node = node;
         // Playwright must never try a browser download: this machine has no internet, and the browser is
@@ -46,12 +64,34 @@ final class PlaywrightStarter {
      * @throws BackendException when the driver does not start
      */
     Playwright start() throws BackendException {
+        repair();
         checkDriver(chooseDriver());
         try {
             return Playwright.create(new Playwright.CreateOptions().setEnv(environment));
         } catch (RuntimeException e) {
             throw new BackendException("Playwright's driver did not start (" + node + " "
                     + driverFolder.resolve("package/cli.js") + "): " + Failures.firstLine(e), e);
+        }
+    }
+
+    /**
+     * Unpacks the driver again when its folder has lost files since (someone cleaned the data folder, say):
+     * the folder is named after the driver's digest, so the copy lands where Playwright expects it.
+     */
+    private void repair() throws BackendException {
+        if (driverPackage.isComplete(driverFolder)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "Playwright''s driver in {0} is incomplete; unpacking it again", driverFolder);
+        try {
+            Path unpacked = driverPackage.install();
+            if (!unpacked.equals(driverFolder)) {
+                throw new BackendException("the driver unpacked into " + unpacked + ", not " + driverFolder
+                        + "; restart the bundle");
+            }
+        } catch (IOException e) {
+            throw new BackendException("cannot unpack Playwright's driver again into " + driverFolder + ": "
+                    + e.getMessage(), e);
         }
     }
 

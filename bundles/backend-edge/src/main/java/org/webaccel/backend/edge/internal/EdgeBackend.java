@@ -14,6 +14,7 @@ import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.Probed;
 import org.webaccel.webdriver.LocalDriver;
 import org.webaccel.webdriver.WebDriverBrowser;
 import org.webaccel.webdriver.WebDriverSessions;
@@ -34,7 +35,7 @@ public final class EdgeBackend implements BrowserBackend {
     private final EdgeSettings settings;
     private final WebDriverSessions sessions;
     private final Set<WebDriverBrowser> running = ConcurrentHashMap.newKeySet();
-    private EdgeProbe.Installation installation; // guarded by this
+    private final Probed<EdgeProbe.Installation> installation;
 
     /**
      * @param config the configuration
@@ -51,6 +52,7 @@ public final class EdgeBackend implements BrowserBackend {
      */
     public EdgeBackend(EdgeSettings settings, WebDriverSessions sessions) {
         this.settings = settings;
+        this.installation = Probed.once(() -> new EdgeProbe(settings).probe());
         this.sessions = sessions;
     }
 
@@ -79,10 +81,7 @@ public final class EdgeBackend implements BrowserBackend {
     }
 
     /** Probed once: installing Edge takes a bundle restart (or a configuration change) to be seen. */
-    private synchronized EdgeProbe.Installation installation() {
-        if (installation == null) {
-            installation = new EdgeProbe(settings).probe();
-        }
-        return installation;
+    private EdgeProbe.Installation installation() {
+        return installation.get();
     }
 }

@@ -1,5 +1,6 @@
 package org.webaccel.backend.firefox.internal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.Probed;
 
 /**
  * The {@code firefox} backend: launches Firefox ESR, each with a fresh profile, and drives it over
@@ -28,7 +30,9 @@ public final class FirefoxBackend implements BrowserBackend {
 
     private final FirefoxSettings settings;
     private final Set<FirefoxInstance> running = ConcurrentHashMap.newKeySet();
-    private BackendDescription description; // guarded by this
+    /** {@code firefox --version}, once; a probe cut short by an interrupt (the framework stopping, say) says
+     *  nothing about Firefox and is not kept. */
+    private final Probed<BackendDescription> description;
 
     /**
      * Activates the component.
@@ -43,6 +47,8 @@ public final class FirefoxBackend implements BrowserBackend {
     /** @param settings the settings, e.g. from a test */
     public FirefoxBackend(FirefoxSettings settings) {
         this.settings = settings;
+        this.description = Probed.kept(() -> new VersionProbe(settings.executable(), settings.launchTimeout()).probe(),
+                probed -> !Thread.currentThread().isInterrupted(), Duration.ofNanos(Long.MAX_VALUE), System::nanoTime);
     }
 
     /**
@@ -50,15 +56,8 @@ public final class FirefoxBackend implements BrowserBackend {
      * by an interrupt (the framework stopping, say) says nothing about Firefox and is not kept.
      */
     @Override
-    public synchronized BackendDescription describe() {
-        if (description != null) {
-            return description;
-        }
-        BackendDescription probed = new VersionProbe(settings.executable(), settings.launchTimeout()).probe();
-        if (!Thread.currentThread().isInterrupted()) {
-            description = probed;
-        }
-        return probed;
+    public BackendDescription describe() {
+        return description.get();
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.Probed;
 import org.webaccel.webdriver.WebDriverBrowser;
 import org.webaccel.webdriver.WebDriverSessions;
 
@@ -37,8 +38,7 @@ public final class GridBackend implements BrowserBackend {
     private final GridCheck check;
     private final Set<WebDriverBrowser> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger launches = new AtomicInteger();
-    private BackendDescription description; // guarded by this
-    private long describedAt; // guarded by this
+    private final Probed<BackendDescription> description;
     private int starting; // guarded by this
     private volatile String lastVersion;
 
@@ -59,17 +59,14 @@ public final class GridBackend implements BrowserBackend {
         this.settings = settings;
         this.sessions = sessions;
         this.check = new GridCheck(settings, sessions);
+        this.description = Probed.kept(() -> check.check(Optional.ofNullable(lastVersion)), d -> true,
+                settings.statusCache(), System::nanoTime);
     }
 
     /** A Grid comes and goes, so its status is asked again once the last answer is {@code statusCache} old. */
     @Override
-    public synchronized BackendDescription describe() {
-        long now = System.nanoTime();
-        if (description == null || now - describedAt > settings.statusCache().toNanos()) {
-            description = check.check(Optional.ofNullable(lastVersion));
-            describedAt = now;
-        }
-        return description;
+    public BackendDescription describe() {
+        return description.get();
     }
 
     @Override

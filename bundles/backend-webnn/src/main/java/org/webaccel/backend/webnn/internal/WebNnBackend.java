@@ -14,6 +14,7 @@ import org.webaccel.api.spi.BackendException;
 import org.webaccel.api.spi.BrowserBackend;
 import org.webaccel.api.spi.BrowserInstance;
 import org.webaccel.api.spi.LaunchSpec;
+import org.webaccel.backend.support.Probed;
 import org.webaccel.webdriver.WebDriverBrowser;
 import org.webaccel.webdriver.WebDriverSessions;
 
@@ -33,7 +34,7 @@ public final class WebNnBackend implements BrowserBackend {
     private final WebNnSettings settings;
     private final WebDriverSessions sessions;
     private final Set<WebDriverBrowser> running = ConcurrentHashMap.newKeySet();
-    private BackendDescription description; // guarded by this
+    private final Probed<BackendDescription> description;
 
     /**
      * @param config the configuration
@@ -51,15 +52,13 @@ public final class WebNnBackend implements BrowserBackend {
     public WebNnBackend(WebNnSettings settings, WebDriverSessions sessions) {
         this.settings = settings;
         this.sessions = sessions;
+        this.description = Probed.once(() -> new WebNnProbe(settings, sessions).probe());
     }
 
     /** Probes once (a browser launch, about two seconds) and keeps the answer. */
     @Override
-    public synchronized BackendDescription describe() {
-        if (description == null) {
-            description = new WebNnProbe(settings, sessions).probe();
-        }
-        return description;
+    public BackendDescription describe() {
+        return description.get();
     }
 
     @Override

@@ -93,10 +93,11 @@ final class PlatformCollectors {
 
     private void backends(Supplier<ResourcePool> pool) {
         GaugeWithCallback.builder().name("webaccel_backend_available")
-                .help("1 when the backend can launch browsers on this machine, else 0")
+                .help("1 when the backend can serve: its browser was found and its launches have not failed "
+                        + "too often in a row; else 0")
                 .labelNames("backend", "family", "browser_version").callback(cb -> ifPresent(pool, p -> {
                     for (BackendStatus b : p.backends()) {
-                        cb.call(b.description().available() ? 1 : 0, b.description().name(),
+                        cb.call(b.available() ? 1 : 0, b.description().name(),
                                 b.description().family(), b.description().browserVersion());
                     }
                 })).register(registry);
@@ -106,6 +107,8 @@ final class PlatformCollectors {
                 BackendStatus::workers);
         backendGauge(pool, "webaccel_backend_draining", "1 while the backend takes no new work, else 0",
                 b -> b.draining() ? 1 : 0);
+        backendGauge(pool, "webaccel_backend_failed_launches", "Browser launches of the backend that failed in a "
+                + "row; 0 once one works", BackendStatus::failedLaunches);
     }
 
     private void backendGauge(Supplier<ResourcePool> pool, String name, String help,
