@@ -35,7 +35,7 @@ public final class ImageRequests {
     }
 
     /** Waits until the endpoint reports ready (a worker is connected). */
-    static void awaitReady(DistributionProcess container, ProtocolClient client) throws Exception {
+    public static void awaitReady(DistributionProcess container, ProtocolClient client) throws Exception {
         Await.until("the endpoint ready", () -> client.get("/v2/health/ready").statusCode() == 200,
                 container::diagnostics);
     }

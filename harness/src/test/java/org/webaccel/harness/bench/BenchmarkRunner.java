@@ -77,6 +77,7 @@ public final class BenchmarkRunner {
             figures.add(new RecoveryFigure(pool, recording, config).measure());
             figures.add(new AdmissionFigure(pool, config).measure());
             figures.add(new StartupFigure(pool, config).measure());
+            figures.add(new KillAllFigure(config).measure());
         } finally {
             pool.unregister();
         }

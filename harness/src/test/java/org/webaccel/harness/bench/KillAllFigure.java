@@ -1,0 +1,180 @@
+package org.webaccel.harness.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.webaccel.api.tensor.Tensor;
+import org.webaccel.harness.DistributionProcess;
+import org.webaccel.harness.ImageRequests;
+import org.webaccel.harness.ProtocolClient;
+import org.webaccel.harness.TestInputs;
+
+/**
+ * Figure 8: every browser of every backend killed at once (kill -9) while {@value #CLIENTS} HTTP clients keep
+ * requests in flight, in the built container with the Chromium and Firefox backends: the time until a request
+ * sent after the kill is answered, and until every backend has all its pages connected again in new browsers.
+ */
+final class KillAllFigure {
+    /** The fact that counts requests that ended in an error, which must be 0. */
+    static final String FAILED = "requests failed";
+    private static final int CLIENTS = 8;
+    private static final int PAGES_PER_BACKEND = 2;
+
+    private final BenchConfig config;
+
+    KillAllFigure(BenchConfig config) {
+        this.config = config;
+    }
+
+    Figure measure() throws Exception {
+        List<Double> firstAnswer = new ArrayList<>();
+        List<Double> fullCapacity = new ArrayList<>();
+        Set<String> backends = new TreeSet<>();
+        long killed = 0;
+        try (DistributionProcess container = DistributionProcess.start(home -> Files.writeString(
+                home.resolve("conf/org.webaccel.pool.config"), "minWorkers = I\"" + PAGES_PER_BACKEND
+                        + "\"\nmaxBrowsers = I\"1\"\nmaxPagesPerBrowser = I\"" + PAGES_PER_BACKEND
+                        + "\"\nidleTimeoutSeconds = L\"0\"\nmaintenanceIntervalSeconds = I\"1\"\n"))) {
+            ProtocolClient client = new ProtocolClient(container.base());
+            ImageRequests.awaitReady(container, client);
+            int capacity = PAGES_PER_BACKEND * availableBackends(client).size();
+            backends.addAll(availableBackends(client));
+            await(() -> connectedPids(client).size() == capacity, "all pages connected", container);
+            try (Load load = new Load(client)) {
+                for (int k = 0; k < config.kills(); k++) {
+                    long warm = load.answered.get() + 20;
+                    await(() -> load.answered.get() >= warm, "requests answered before the kill", container);
+                    List<Long> pids = connectedPids(client).stream().distinct().toList();
+                    long t0 = System.nanoTime();
+                    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+                    killed += pids.size();
+                    load.killedAt.set(t0);
+                    await(() -> load.firstAfterKill.get() > 0, "an answer to a request sent after the kill", container);
+                    firstAnswer.add((load.firstAfterKill.get() - t0) / 1e6);
+                    await(() -> {
+                        List<Long> now = connectedPids(client);
+                        return now.size() == capacity && now.stream().noneMatch(pids::contains);
+                    }, "every page connected again in new browsers", container);
+                    fullCapacity.add((System.nanoTime() - t0) / 1e6);
+                    load.killedAt.set(Long.MAX_VALUE);
+                    load.firstAfterKill.set(0);
+                }
+                load.stop();
+                Figure f = new Figure("kill-all", "kill -9 of every browser of every backend under load ("
+                        + CLIENTS + " HTTP clients, image-classifier, " + PAGES_PER_BACKEND + " pages per backend)");
+                f.series("kill -9 to the first answer to a request sent after it", "ms", firstAnswer)
+                        .series("kill -9 to full capacity (every page connected, new browsers)", "ms", fullCapacity);
+                f.fact("backends", String.join(", ", backends));
+                f.fact("browsers killed", killed);
+                f.fact("requests answered", load.answered.get());
+                f.fact(FAILED, (long) load.failures.size());
+                if (!load.failures.isEmpty()) {
+                    f.fact("first failures", load.failures.stream().limit(3).toList());
+                }
+                return f;
+            }
+        }
+    }
+
+    private static List<String> availableBackends(ProtocolClient client) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (JsonNode b : ProtocolClient.json(client.get("/v2/health/ready")).path("backends")) {
+            if (b.path("state").asText().equals("available")) {
+                names.add(b.path("name").asText());
+            }
+        }
+        return names;
+    }
+
+    /** @return the browser process of each connected page, one entry per page */
+    private static List<Long> connectedPids(ProtocolClient client) throws Exception {
+        List<Long> pids = new ArrayList<>();
+        for (JsonNode w : ProtocolClient.json(client.get("/dashboard/api/state")).path("workers")) {
+            String state = w.path("state").asText();
+            if ((state.equals("idle") || state.equals("busy")) && w.path("browserPid").asLong(-1) > 0) {
+                pids.add(w.path("browserPid").asLong());
+            }
+        }
+        return pids;
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Check check, String what, DistributionProcess container) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!check.holds()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + what + " within 180 s" + container.diagnostics());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** {@value #CLIENTS} clients in a closed loop: each sends its next request when its last one is answered. */
+    private static final class Load implements AutoCloseable {
+        private final ProtocolClient client;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong firstAfterKill = new AtomicLong();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final List<CompletableFuture<Void>> clients = new ArrayList<>();
+
+        Load(ProtocolClient client) {
+            this.client = client;
+            for (int c = 0; c < CLIENTS; c++) {
+                clients.add(next(c, 0));
+            }
+        }
+
+        private CompletableFuture<Void> next(int clientId, int i) {
+            if (!running.get()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Map<String, Tensor> inputs = TestInputs.random(ImageRequests.IMAGE, clientId * 100_000L + i, 1);
+            long sent = System.nanoTime();
+            return client.postAsync("/v2/models/image-classifier/infer", ProtocolClient.inferRequest(inputs, true,
+                    ProtocolClient.object().put("timeout", TimeUnit.SECONDS.toMicros(120)), "k" + clientId + "-" + i))
+                    .handle((r, e) -> {
+                        end(sent, r, e);
+                        return null;
+                    }).thenCompose(x -> next(clientId, i + 1));
+        }
+
+        private void end(long sent, HttpResponse<byte[]> r, Throwable e) {
+            if (e == null && r.statusCode() == 200) {
+                answered.incrementAndGet();
+                if (sent > killedAt.get()) {
+                    firstAfterKill.compareAndSet(0, System.nanoTime());
+                }
+            } else {
+                failures.add(e != null ? e.toString() : r.statusCode() + " " + new String(r.body()));
+            }
+        }
+
+        void stop() throws Exception {
+            running.set(false);
+            for (CompletableFuture<Void> c : clients) {
+                c.get(180, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+        }
+    }
+}
