@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.webaccel.api.InferenceResult;
+import org.webaccel.api.RejectedException;
 import org.webaccel.api.metrics.InferenceRecord;
 import org.webaccel.api.metrics.MetricsStore;
 
@@ -44,6 +45,9 @@ final class HistoryRecorder {
             return;
         }
         Throwable cause = Dispatcher.unwrap(error);
+        if (cause instanceof RejectedException) {
+            return; // never accepted: the pool's counters and Prometheus count it, the inference history does not
+        }
         double totalMs = (System.nanoTime() - r.submittedNanos) / 1e6;
         s.record(new InferenceRecord(now, r.model.name(), r.model.version(), r.model.type(), "", "",
                 r.options.executionProvider(), "", batch, 0, 0, 0, totalMs,

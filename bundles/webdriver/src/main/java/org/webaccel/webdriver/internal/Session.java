@@ -268,7 +268,9 @@ final class Session implements WebDriverBrowser {
         driverProcess.ifPresent(left::add);
         List<Long> killed = ProcessTree.kill(left, KILL_WAIT);
         if (!killed.isEmpty()) {
-            LOG.log(Level.WARNING, "browser {0}: killed processes {1}, which outlived the session", id, killed);
+            // A dead browser's local driver is ended this way on purpose; anything else outlived an orderly quit.
+            LOG.log(driverProcess.isPresent() && browserGone ? Level.DEBUG : Level.WARNING,
+                    "browser {0}: killed processes {1}, which outlived the session", id, killed);
         }
         pages.clear();
         onClosed.accept(this);

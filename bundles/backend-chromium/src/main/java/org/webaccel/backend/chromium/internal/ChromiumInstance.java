@@ -260,7 +260,8 @@ final class ChromiumInstance implements BrowserInstance {
             return;
         }
         ProcessHandle process = browserProcess;
-        if (life.isDead() || (process != null && !ProcessTree.isRunning(process))) {
+        boolean dead = life.isDead() || (process != null && !ProcessTree.isRunning(process));
+        if (dead) {
             // Nothing to ask Playwright about a dead browser: the kill below ends its driver, and with it
             // whatever call the thread is in.
             thread.stop(Duration.ZERO);
@@ -281,7 +282,9 @@ final class ChromiumInstance implements BrowserInstance {
         List<Long> killed = ProcessTree.kill(Stream.of(browserProcess, driverProcess).filter(Objects::nonNull).toList(),
                 KILL_WAIT);
         if (!killed.isEmpty()) {
-            LOG.log(Level.WARNING, "browser {0}: killed processes {1}, which outlived its close", id, killed);
+            // A dead browser's driver is ended this way on purpose; anything else outlived an orderly close.
+            LOG.log(dead ? Level.DEBUG : Level.WARNING, "browser {0}: killed processes {1}, which outlived its close",
+                    id, killed);
         }
         onClosed.accept(this);
     }
