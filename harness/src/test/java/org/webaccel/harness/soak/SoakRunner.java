@@ -150,8 +150,11 @@ public final class SoakRunner {
                     .fact("requests without an HTTP answer", steady.errors())
                     .fact("live heap slope after warm-up, MiB per minute",
                             round(slope(minutes.subList(warmup, samples), heap.subList(warmup, samples))))
-                    .fact("browsers' PSS growth after warm-up (last sample / first after warm-up - 1)",
-                            String.format(Locale.ROOT, "%+.1f %%", 100 * (pss.get(samples - 1) / pss.get(warmup) - 1)))
+                    .fact("browsers' PSS slope after warm-up, MiB per minute (95 % confidence)",
+                            slopeWithConfidence(minutes.subList(warmup, samples), pss.subList(warmup, samples)))
+                    .fact("browsers' PSS growth after warm-up (a line fitted through the samples: its end / its start - 1)",
+                            String.format(Locale.ROOT, "%+.1f %%", 100 * fittedGrowth(minutes.subList(warmup, samples),
+                                    pss.subList(warmup, samples))))
                     .fact("samples (the first " + warmup + " are warm-up)", samples);
             figures.add(mixed);
             Map<Integer, Long> all = new LinkedHashMap<>(largeLoad.byStatus());
@@ -199,11 +202,35 @@ public final class SoakRunner {
     }
 
     private static double slope(List<Double> x, List<Double> y) {
+        return x.size() < 2 ? 0 : regression(x, y).getSlope();
+    }
+
+    /**
+     * Single samples of PSS vary by ±15 % with what the renderers happen to hold, so growth is read from a line
+     * fitted through all the samples after warm-up rather than from two of them.
+     */
+    private static double fittedGrowth(List<Double> x, List<Double> y) {
+        if (x.size() < 2) {
+            return 0;
+        }
+        SimpleRegression r = regression(x, y);
+        return r.predict(x.get(x.size() - 1)) / r.predict(x.get(0)) - 1;
+    }
+
+    private static String slopeWithConfidence(List<Double> x, List<Double> y) {
+        if (x.size() < 3) {
+            return "too few samples";
+        }
+        SimpleRegression r = regression(x, y);
+        return String.format(Locale.ROOT, "%+.2f ± %.2f", r.getSlope(), r.getSlopeConfidenceInterval());
+    }
+
+    private static SimpleRegression regression(List<Double> x, List<Double> y) {
         SimpleRegression r = new SimpleRegression();
         for (int i = 0; i < x.size(); i++) {
             r.addData(x.get(i), y.get(i));
         }
-        return x.size() < 2 ? 0 : r.getSlope();
+        return r;
     }
 
     private static double mib(long bytes) {
