@@ -253,7 +253,20 @@ public class FaultInjectionTest {
     @Test
     public void killedBrowser() throws Exception {
         Outcome o = underLoad("kill -9 browser", Duration.ofSeconds(60), CONCURRENCY, () -> {
-            long pid = busyWorker().browserPid();
+            // The victim's page is first made to hold its request (it stops answering), so that the kill surely
+            // takes a running request with it, whatever the timing.
+            WorkerInfo victim = busyWorker();
+            bridge().injectFault(victim.id(), WorkerBridge.Fault.BUSY_LOOP);
+            // Busy and no longer serving: a request sent after the loop began is stuck in it.
+            long[] servedBefore = {-1};
+            Await.until("the stuck page holds a request", () -> {
+                WorkerInfo now = pool.workers().stream().filter(w -> w.id().equals(victim.id())).findFirst()
+                        .orElseThrow();
+                boolean stuck = now.state().equals("busy") && now.served() == servedBefore[0];
+                servedBefore[0] = now.served();
+                return stuck;
+            });
+            long pid = victim.browserPid();
             assertTrue("the chromium backend reports its browser's pid", pid > 0);
             assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly());
         });
