@@ -264,9 +264,9 @@ public class SchedulingTest {
         for (var f : all) {
             f.get(180, TimeUnit.SECONDS);
         }
+        // (3 workers were seen above; by now the idle ones may already be closing again)
         Scaling s = pool.scaling();
         System.out.println("SCALING " + s.decisions());
-        assertTrue("scaled up to 3 workers: " + s, pool.status().workers() >= 3);
         assertTrue(s.toString(), s.decisions().stream().anyMatch(d -> d.contains("scaled chromium up to 2 workers: "
                 + "the oldest request waited")));
         Await.until("back to the minimum when idle", () -> pool.status().workers() == 1,
@@ -299,12 +299,20 @@ public class SchedulingTest {
     public void autoLetsThePlacementPolicyChooseTheProviderFromTheAffinityTable() throws Exception {
         ResourcePool pool = PoolServices.reconfigure(context, cm, Map.of("minWorkers", 1));
         PoolServices.awaitWorkers(pool, 1);
-        // Default table: vision -> chromium/webgpu; text -> */webnn, which no page here has, so wasm.
+        // Default table: vision -> chromium/webgpu; text -> */webnn, which no page here has, so wasm. A WebGPU
+        // adapter that reports itself as a fallback (software) ranks below wasm until history says otherwise:
+        // what the page reported decides which to expect.
         ModelDescriptor vision = model("image-classifier");
+        boolean software = pool.workers().stream().filter(w -> w.capabilities() != null).findFirst().orElseThrow()
+                .capabilities().webgpu().fallback();
         InferenceResult r = pool.infer(vision.name(), TestInputs.random(vision, 1, 1),
                 InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.AUTO)).toCompletableFuture()
                 .get(180, TimeUnit.SECONDS);
-        assertEquals(ExecutionProvider.WEBGPU, r.executionProvider());
+        assertEquals(software ? ExecutionProvider.WASM : ExecutionProvider.WEBGPU, r.executionProvider());
+        if (software) {
+            String explain = gogo("pool:explain image-classifier");
+            assertTrue(explain, explain.contains("FALLBACK ADAPTER") && explain.contains("-35.0"));
+        }
         ModelDescriptor text = model("text-encoder");
         r = pool.infer(text.name(), TestInputs.random(text, 1, 1),
                 InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.AUTO)).toCompletableFuture()

@@ -1,4 +1,4 @@
 /** Placement: which worker (page) and execution provider a request should run on, and why. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.webaccel.api.scheduling;

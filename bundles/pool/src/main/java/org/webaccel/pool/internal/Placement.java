@@ -95,7 +95,8 @@ final class Placement {
                     || monitor.backendBreaker(h.backend).map(b -> b.phase() == BreakerState.Phase.OPEN).orElse(false);
             score = monitor.workerHealth(w.id).map(HealthScore::score).orElse(100);
         }
+        boolean fallbackAdapter = ep == ExecutionProvider.WEBGPU && w.channel.capabilities().webgpu().fallback();
         return new Candidate(w.id, h.backend, h.family, ep, w.loaded.contains(Worker.sessionKey(r, ep)), busy,
-                h.workers.size(), open, score, h.residentBytes);
+                h.workers.size(), open, score, h.residentBytes, fallbackAdapter);
     }
 }

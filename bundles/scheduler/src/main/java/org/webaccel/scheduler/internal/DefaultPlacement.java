@@ -25,6 +25,7 @@ final class DefaultPlacement implements PlacementPolicy {
     static final String LOAD = "load";
     static final String LOADED = "loaded";
     static final String HEALTH = "health";
+    static final String ADAPTER = "fallback adapter";
 
     /** Best first; equal totals by worker id, then provider, so the same input always gives the same order. */
     private static final Comparator<Score> ORDER = Comparator.comparing(Score::eligible).reversed()
@@ -56,7 +57,12 @@ final class DefaultPlacement implements PlacementPolicy {
         double fastest = fastestMeasured(request.model(), eligible, measured);
         for (Candidate c : eligible) {
             Map<String, Double> parts = new LinkedHashMap<>();
-            parts.put(AFFINITY, affinity(request.model(), c));
+            double affinity = affinity(request.model(), c);
+            parts.put(AFFINITY, affinity);
+            if (c.fallbackAdapter()) {
+                // Software WebGPU: no affinity, and below wasm, until its measured history says otherwise.
+                parts.put(ADAPTER, -affinity - settings.wasmFallbackPoints());
+            }
             parts.put(HISTORY, history(request.model(), c, measured, fastest));
             parts.put(LOAD, load(c));
             parts.put(LOADED, c.modelLoaded() ? settings.loadedWeight() : 0.0);

@@ -89,7 +89,8 @@ final class WorkerCandidates {
                 String session = model.name() + ":" + model.version() + "@" + ep.id();
                 candidates.add(new Candidate(w.id(), w.backend(), family, ep, w.loadedModels() != null
                         && w.loadedModels().contains(session), busy.getOrDefault(w.browser(), 0),
-                        pages.get(w.browser()), breakerOpen, score, bytes));
+                        pages.get(w.browser()), breakerOpen, score, bytes,
+                        ep == ExecutionProvider.WEBGPU && w.capabilities().webgpu().fallback()));
             }
         }
         return candidates;

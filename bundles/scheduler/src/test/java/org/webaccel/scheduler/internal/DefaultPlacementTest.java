@@ -159,6 +159,28 @@ public class DefaultPlacementTest {
         assertEquals("a", rank(policy(List.of()), VISION, AUTO, sick, base).get(0).candidate().workerId());
     }
 
+    @Test
+    public void softwareWebGpuRanksBelowWasmUntilItsHistorySaysOtherwise() {
+        Candidate gpu = Fixtures.fallbackAdapter(candidate("a", "chromium", WEBGPU));
+        Candidate cpu = candidate("a", "chromium", WASM);
+        List<Score> fresh = rank(policy(List.of()), VISION, AUTO, gpu, cpu);
+        assertEquals("without history wasm goes first", WASM, fresh.get(0).candidate().executionProvider());
+        Score sw = scoreOf(fresh, "a", WEBGPU);
+        assertEquals("the penalty takes the affinity and the wasm points away", -35, sw.parts().get("fallback adapter"),
+                EPS);
+        assertEquals(List.of("affinity", "fallback adapter", "history", "load", "loaded", "health"),
+                List.copyOf(sw.parts().keySet()));
+
+        List<Score> measured = rank(policy(List.of(summary("classifier", "chromium", WEBGPU, 1000, 1),
+                summary("classifier", "chromium", WASM, 1000, 100))), VISION, AUTO, gpu, cpu);
+        assertEquals("measured 100x faster, the software adapter wins", WEBGPU,
+                measured.get(0).candidate().executionProvider());
+
+        Candidate hardware = candidate("a", "chromium", WEBGPU);
+        assertEquals("a hardware adapter keeps its affinity", WEBGPU,
+                rank(policy(List.of()), VISION, AUTO, hardware, cpu).get(0).candidate().executionProvider());
+    }
+
     // history
 
     /** Chromium's webgpu is the table's choice for vision, but measured wasm is 50 times faster. */

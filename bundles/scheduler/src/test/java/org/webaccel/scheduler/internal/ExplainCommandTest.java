@@ -161,15 +161,16 @@ public class ExplainCommandTest {
     public void explainPrintsEveryCandidateWithItsPartsBestFirst() {
         String text = command().explain("auto", "classifier:1", new StaticHealth());
         assertEquals(String.join("\n",
-                "model classifier:1 (vision), provider auto: 7 candidates, 6 eligible; best w-1 on webgpu",
-                "RANK  WORKER  BACKEND   EP      STATE  ELIGIBLE                  TOTAL  AFFINITY  HISTORY  LOAD  LOADED  HEALTH",
-                "1     w-1     chromium  webgpu  idle   yes                        60.0      30.0      0.0   5.0    15.0    10.0",
-                "2     w-2     chromium  webgpu  busy   yes                        39.0      30.0      0.0   5.0     0.0     4.0",
-                "3     w-2     chromium  wasm    busy   yes                        29.0       5.0      0.0   5.0    15.0     4.0",
-                "4     w-4     webnn     wasm    idle   yes                        25.0       5.0      0.0  10.0     0.0    10.0",
-                "5     w-1     chromium  wasm    idle   yes                        20.0       5.0      0.0   5.0     0.0    10.0",
-                "6     w-4     webnn     webnn   idle   yes                        20.0       0.0      0.0  10.0     0.0    10.0",
-                "-     w-3     firefox   wasm    idle   no: circuit breaker open      -         -        -     -       -       -",
+                // the pages' WebGPU adapter is SwiftShader, a fallback one: without history it ranks below wasm
+                "model classifier:1 (vision), provider auto: 7 candidates, 6 eligible; best w-2 on wasm",
+                "RANK  WORKER  BACKEND   EP      STATE  ELIGIBLE                  TOTAL  AFFINITY  HISTORY  LOAD  LOADED  HEALTH  FALLBACK ADAPTER",
+                "1     w-2     chromium  wasm    busy   yes                        29.0       5.0      0.0   5.0    15.0     4.0                 -",
+                "2     w-1     chromium  webgpu  idle   yes                        25.0      30.0      0.0   5.0    15.0    10.0             -35.0",
+                "3     w-4     webnn     wasm    idle   yes                        25.0       5.0      0.0  10.0     0.0    10.0                 -",
+                "4     w-1     chromium  wasm    idle   yes                        20.0       5.0      0.0   5.0     0.0    10.0                 -",
+                "5     w-4     webnn     webnn   idle   yes                        20.0       0.0      0.0  10.0     0.0    10.0                 -",
+                "6     w-2     chromium  webgpu  busy   yes                         4.0      30.0      0.0   5.0     0.0     4.0             -35.0",
+                "-     w-3     firefox   wasm    idle   no: circuit breaker open      -         -        -     -       -       -                 -",
                 ""), text);
     }
 

@@ -52,6 +52,13 @@ final class Fixtures {
                 c.browserMemoryBytes());
     }
 
+    /** The same candidate on a WebGPU adapter that reports itself as a fallback (software). */
+    static Candidate fallbackAdapter(Candidate c) {
+        return new Candidate(c.workerId(), c.backend(), c.family(), c.executionProvider(), c.modelLoaded(),
+                c.busyPagesInBrowser(), c.pagesInBrowser(), c.breakerOpen(), c.healthScore(), c.browserMemoryBytes(),
+                true);
+    }
+
     static Candidate breakerOpen(Candidate c) {
         return new Candidate(c.workerId(), c.backend(), c.family(), c.executionProvider(), c.modelLoaded(),
                 c.busyPagesInBrowser(), c.pagesInBrowser(), true, c.healthScore(), c.browserMemoryBytes());

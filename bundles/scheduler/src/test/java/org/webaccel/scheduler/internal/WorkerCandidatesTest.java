@@ -65,9 +65,10 @@ public class WorkerCandidatesTest {
         List<Candidate> candidates = converter.of(MODEL, workers());
         assertEquals(List.of(
                 new Candidate("w-1", "chromium", "chromium", WASM, false, 1, 2, false, 100, 100_000_000),
-                new Candidate("w-1", "chromium", "chromium", WEBGPU, true, 1, 2, false, 100, 100_000_000),
+                // the GPU pages' adapter is SwiftShader, a fallback one
+                new Candidate("w-1", "chromium", "chromium", WEBGPU, true, 1, 2, false, 100, 100_000_000, true),
                 new Candidate("w-2", "chromium", "chromium", WASM, true, 1, 2, false, 40, 100_000_000),
-                new Candidate("w-2", "chromium", "chromium", WEBGPU, false, 1, 2, false, 40, 100_000_000),
+                new Candidate("w-2", "chromium", "chromium", WEBGPU, false, 1, 2, false, 40, 100_000_000, true),
                 new Candidate("w-3", "firefox", "firefox", WASM, false, 0, 1, true, 100, 200_000_000),
                 new Candidate("w-4", "webnn", "webnn", WASM, false, 0, 1, false, 100, -1),
                 new Candidate("w-4", "webnn", "webnn", WEBNN, false, 0, 1, false, 100, -1)), candidates);
