@@ -25,6 +25,7 @@ const shared = new Map();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let socket;
+let runs = Promise.resolve();     // the chain of runs: each starts when the one before it has ended
 
 function setState(text) {
   document.getElementById('state').textContent = text;
@@ -203,7 +204,9 @@ async function sharedInput(ref, ep) {
   return t.location === 'gpu-buffer' && ep !== 'webgpu' ? new ort.Tensor(t.type, await t.getData(), t.dims) : t;
 }
 
-async function run(buffer) {
+// receivedAt: performance.now() when the frame's message event began.
+async function run(buffer, receivedAt) {
+  const startedAt = performance.now();
   const req = decodeFrame(buffer);
   const keep = new Map((req.keep || []).map((k) => [k.name, k.id]));
   const storedIds = [];
@@ -227,6 +230,7 @@ async function run(buffer) {
     }
     const t1 = performance.now();
     const results = await s.run(feeds);
+    const ran = performance.now();
     const kept = [];
     for (const [name, id] of keep) {
       const t = results[name];
@@ -248,8 +252,13 @@ async function run(buffer) {
       outputs.push({ name, dtype: t.type, shape: t.dims.map(Number) });
       arrays.push(data);
     }
-    const computeMs = performance.now() - t1;
-    socket.send(encodeFrame({ type: 'result', id: req.id, computeMs, loadMs, outputs, kept }, arrays));
+    const read = performance.now();
+    const computeMs = read - t1;
+    // Where the page's part of the round trip went (the frame's own encoding and sending are not counted here).
+    const stages = {
+      queue: startedAt - receivedAt, prepare: Math.max(0, t1 - startedAt - loadMs), run: ran - t1, read: read - ran,
+    };
+    socket.send(encodeFrame({ type: 'result', id: req.id, computeMs, loadMs, stages, outputs, kept }, arrays));
   } catch (e) {
     // A failed request keeps nothing: the pool never learns of tensors it did not get a result for.
     storedIds.forEach(dropShared);
@@ -269,8 +278,20 @@ function injectFault(kind) {
   }
 }
 
+// Starts ONNX Runtime Web's wasm backend (fetching, compiling and instantiating its module) before the page
+// says hello, so that the first request's session creation does not pay for it. A session of two bytes that are
+// no model gets that far and then fails, as expected.
+async function warmWasm() {
+  try {
+    await ort.InferenceSession.create(new Uint8Array([8, 7]), { executionProviders: ['wasm'] });
+  } catch (e) {
+    // expected: not a model
+  }
+}
+
 async function main() {
   const caps = await capabilities();
+  await warmWasm();
   const wsUrl = new URL(`../ws?token=${encodeURIComponent(token)}`, location.href);
   wsUrl.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   socket = new WebSocket(wsUrl);
@@ -291,8 +312,11 @@ async function main() {
       }
       return;
     }
-    // Requests run one after another: the pool sends a page one request at a time.
-    run(event.data);
+    // Requests run one after another, in the order they came: the pool may send the next one while one runs
+    // (pipelining), and it waits here meanwhile.
+    const receivedAt = performance.now();
+    const data = event.data;
+    runs = runs.then(() => run(data, receivedAt)).catch((e) => setState(`run failed: ${e && e.message || e}`));
   };
   socket.onclose = () => setState('disconnected');
 }

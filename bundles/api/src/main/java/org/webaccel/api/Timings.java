@@ -1,5 +1,9 @@
 package org.webaccel.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Where the time of one inference went, in milliseconds, all measured.
  *
@@ -10,6 +14,22 @@ package org.webaccel.api;
  *        tensor conversion in both directions
  * @param computeMs {@code session.run} in the page, as the page's clock measured it
  * @param totalMs from submission until the result was ready
+ * @param stagesMs the same time finer, in path order: {@code queue}, then the stages the page transport
+ *        measured ({@link org.webaccel.api.transport.PageResult.Stages}); empty when not measured
  */
-public record Timings(double queuedMs, double loadMs, double transferMs, double computeMs, double totalMs) {
+public record Timings(double queuedMs, double loadMs, double transferMs, double computeMs, double totalMs,
+        Map<String, Double> stagesMs) {
+
+    /** The stage from submission until a worker took the request. */
+    public static final String QUEUE = "queue";
+
+    /** Timings without the finer stages. */
+    public Timings(double queuedMs, double loadMs, double transferMs, double computeMs, double totalMs) {
+        this(queuedMs, loadMs, transferMs, computeMs, totalMs, Map.of());
+    }
+
+    /** Copies the stages, keeping their order. */
+    public Timings {
+        stagesMs = Collections.unmodifiableMap(new LinkedHashMap<>(stagesMs));
+    }
 }

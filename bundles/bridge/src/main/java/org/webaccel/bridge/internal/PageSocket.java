@@ -56,7 +56,18 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile io.netty.util.concurrent.ScheduledFuture<?> heartbeat;
 
-    private record Pending(CompletableFuture<PageResult> result, long sentNanos) {
+    /** A request sent and not yet answered, with the times of its way out (JVM clock). */
+    private static final class Pending {
+        final CompletableFuture<PageResult> result;
+        final long startNanos;
+        final long sentNanos;
+        volatile long flushedNanos;
+
+        Pending(CompletableFuture<PageResult> result, long startNanos, long sentNanos) {
+            this.result = result;
+            this.startNanos = startNanos;
+            this.sentNanos = sentNanos;
+        }
     }
 
     PageSocket(String workerId, Channel channel, FrameCodec codec, ObjectMapper json,
@@ -87,6 +98,7 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
     @Override
     public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
             List<String> outputs, Map<String, String> references, Map<String, String> keep) {
+        long start = System.nanoTime();
         CompletableFuture<PageResult> result = new CompletableFuture<>();
         if (closedReason != null) {
             result.completeExceptionally(new ChannelClosedException(closedReason));
@@ -115,8 +127,10 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
             result.completeExceptionally(e);
             return result;
         }
-        pending.put(id, new Pending(result, System.nanoTime()));
+        Pending p = new Pending(result, start, System.nanoTime());
+        pending.put(id, p);
         channel.writeAndFlush(new BinaryWebSocketFrame(frame)).addListener(f -> {
+            p.flushedNanos = System.nanoTime();
             if (!f.isSuccess()) {
                 fail(id, new ChannelClosedException("sending the request failed: " + f.cause()));
             }
@@ -227,12 +241,13 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        lastHeardNanos = System.nanoTime();
+        long arrived = System.nanoTime();
+        lastHeardNanos = arrived;
         try {
             if (frame instanceof TextWebSocketFrame text) {
                 onText(json.readTree(text.text()));
             } else if (frame instanceof BinaryWebSocketFrame binary) {
-                onResult(codec.decode(binary.content(), "outputs"));
+                onResult(codec.decode(binary.content(), "outputs"), arrived);
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -262,7 +277,7 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
     }
 
-    private void onResult(FrameCodec.Decoded d) throws IOException {
+    private void onResult(FrameCodec.Decoded d, long arrivedNanos) throws IOException {
         if (!"result".equals(d.header().path("type").asText())) {
             throw new IOException("binary frame of type '" + d.header().path("type").asText() + "'");
         }
@@ -275,9 +290,34 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
             releaseTensors(kept.stream().map(KeptTensor::id).toList());
             return;
         }
-        double roundTripMs = (System.nanoTime() - p.sentNanos) / 1e6;
+        long decoded = System.nanoTime();
+        double roundTripMs = (decoded - p.sentNanos) / 1e6;
         p.result.complete(new PageResult(d.tensors(), d.header().path("computeMs").asDouble(),
-                d.header().path("loadMs").asDouble(), roundTripMs, kept));
+                d.header().path("loadMs").asDouble(), roundTripMs, kept, stages(p, d.header(), arrivedNanos, decoded)));
+    }
+
+    /** Where the round trip went: the JVM's own steps by its clock, the page's by the page's. */
+    private static Map<String, Double> stages(Pending p, JsonNode header, long arrivedNanos, long decodedNanos) {
+        JsonNode page = header.path("stages");
+        long flushed = p.flushedNanos;
+        if (!page.isObject() || flushed == 0) {
+            return Map.of();
+        }
+        double queue = page.path("queue").asDouble();
+        double prepare = page.path("prepare").asDouble();
+        double run = page.path("run").asDouble();
+        double read = page.path("read").asDouble();
+        Map<String, Double> stages = new java.util.LinkedHashMap<>();
+        stages.put(PageResult.Stages.ENCODE, (p.sentNanos - p.startNanos) / 1e6);
+        stages.put(PageResult.Stages.WRITE, (flushed - p.sentNanos) / 1e6);
+        stages.put(PageResult.Stages.PAGE_QUEUE, queue);
+        stages.put(PageResult.Stages.PAGE_PREPARE, prepare);
+        stages.put(PageResult.Stages.PAGE_RUN, run);
+        stages.put(PageResult.Stages.PAGE_READ, read);
+        stages.put(PageResult.Stages.WIRE, Math.max(0, (arrivedNanos - flushed) / 1e6 - queue - prepare - run - read
+                - header.path("loadMs").asDouble()));
+        stages.put(PageResult.Stages.DECODE, (decodedNanos - arrivedNanos) / 1e6);
+        return stages;
     }
 
     private static List<KeptTensor> kept(JsonNode header) throws IOException {

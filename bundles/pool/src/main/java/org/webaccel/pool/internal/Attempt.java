@@ -1,6 +1,7 @@
 package org.webaccel.pool.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -78,8 +79,12 @@ final class Attempt {
             Ticket t = tickets.get(i);
             PoolRequest r = t.request;
             long started = isBatch() ? startNanos : t.firstStartNanos;
-            Timings timings = new Timings((started - r.submittedNanos) / 1e6, page.loadMs(), transferMs,
-                    page.computeMs(), r.msSinceSubmit(now));
+            double queuedMs = (started - r.submittedNanos) / 1e6;
+            Map<String, Double> stages = new LinkedHashMap<>();
+            stages.put(Timings.QUEUE, queuedMs);
+            stages.putAll(page.stagesMs());
+            Timings timings = new Timings(queuedMs, page.loadMs(), transferMs, page.computeMs(), r.msSinceSubmit(now),
+                    stages);
             results.add(new InferenceResult(r.model.id(), outputs.get(i), timings, worker.id, worker.host.backend, ep));
         }
         return results;

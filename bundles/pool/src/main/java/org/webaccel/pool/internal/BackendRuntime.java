@@ -5,9 +5,6 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,8 +36,11 @@ final class BackendRuntime implements BrowserEvents {
         /** @return the lifecycle settings now */
         Lifecycle lifecycle();
 
-        /** Opens a worker page in the browser; called on the lane. */
-        void open(BackendRuntime runtime, BrowserHost host);
+        /** Opens a worker page in the browser, or a spare page; called on the lane. */
+        void open(BackendRuntime runtime, BrowserHost host, boolean spare);
+
+        /** A spare page enters service. @return true when it was a spare */
+        boolean promote(Worker w);
 
         /** Stops giving the worker work; it closes once idle. */
         void drain(Worker w);
@@ -61,7 +61,7 @@ final class BackendRuntime implements BrowserEvents {
     final BrowserBackend backend;
     private final String name;
     private final Pages pages;
-    private final ExecutorService lane;
+    private final Lane lane;
     private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final AtomicInteger browserSeq = new AtomicInteger();
@@ -79,11 +79,7 @@ final class BackendRuntime implements BrowserEvents {
         this.name = name;
         this.pages = pages;
         this.description = new BackendDescription(name, "unknown", "unknown", false, "probing the browser");
-        this.lane = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "webaccel-backend-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.lane = new Lane(name);
     }
 
     String name() {
@@ -97,17 +93,7 @@ final class BackendRuntime implements BrowserEvents {
 
     /** Runs a task on this backend's lane; dropped once the backend is removed. */
     void onLane(Runnable task) {
-        try {
-            lane.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "backend " + name + ": " + e, e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // removed meanwhile: nothing left to do for it
-        }
+        lane.run(task);
     }
 
     /** Probes the backend, then keeps its workers. */
@@ -177,7 +163,7 @@ final class BackendRuntime implements BrowserEvents {
         if (lifecycle.idleTimeoutNanos() == 0) {
             return;
         }
-        int surplus = liveWorkers() - lifecycle.minWorkers();
+        int surplus = Spares.live(hosts) - lifecycle.minWorkers();
         for (BrowserHost h : hosts) {
             for (Worker w : h.workers) {
                 if (surplus > 0 && pages.reapIfIdle(w, now - lifecycle.idleTimeoutNanos())) {
@@ -228,29 +214,54 @@ final class BackendRuntime implements BrowserEvents {
         }
     }
 
-    /** Workers that count towards the target: not draining, in a browser that is not being recycled. */
-    private int liveWorkers() {
-        int n = 0;
-        for (BrowserHost h : hosts) {
-            if (h.acceptsPages()) {
-                n += (int) h.workers.stream().filter(w -> !w.isDraining() && !w.isClosed()).count();
+    /**
+     * A worker of this backend was lost: a spare page takes its place at once (the lifecycle step would too, but
+     * it may be busy launching). Not on the lane: promoting only changes the worker's state.
+     */
+    void promoteSpare() {
+        if (Spares.live(hosts) < target(pages.lifecycle())) {
+            for (Worker s : Spares.spares(hosts)) {
+                if (pages.promote(s)) {
+                    LOG.log(Level.INFO, "spare page " + s.id + " of " + name + " entered service");
+                    return;
+                }
             }
         }
-        return n;
     }
 
-    /** Opens pages in browsers with room, then launches a browser if the target is still not met. */
+    /**
+     * Promotes spare pages and opens pages in browsers with room up to the target, launches a browser if it is
+     * still not met, then opens spare pages.
+     */
     private void ensureCapacity(Lifecycle lifecycle) {
-        int missing = target(lifecycle) - liveWorkers();
+        int missing = target(lifecycle) - Spares.live(hosts);
+        for (Worker s : Spares.spares(hosts)) {
+            if (missing > 0 && pages.promote(s)) {
+                missing--;
+            }
+        }
         for (BrowserHost h : hosts) {
             while (missing > 0 && h.acceptsPages() && h.workers.size() < lifecycle.maxPagesPerBrowser()) {
-                pages.open(this, h);
+                pages.open(this, h, false);
                 missing--;
             }
         }
         long usable = hosts.stream().filter(BrowserHost::acceptsPages).count();
         if (missing > 0 && usable < lifecycle.maxBrowsers() && launches.mayLaunch(System.nanoTime())) {
             launch(lifecycle.launches());
+            return;
+        }
+        int spareMissing = missing > 0 ? 0 : lifecycle.sparePages() - Spares.spares(hosts).size();
+        for (; spareMissing > 0; spareMissing--) {
+            BrowserHost h = Spares.hostForSpare(hosts, lifecycle.maxPagesPerBrowser(), lifecycle.sparePages());
+            if (h == null) {
+                // no browser has room: a new one holds the spare (a browser death then leaves one elsewhere)
+                if (usable < lifecycle.maxBrowsers() && launches.mayLaunch(System.nanoTime())) {
+                    launch(lifecycle.launches());
+                }
+                return;
+            }
+            pages.open(this, h, true);
         }
     }
 
@@ -369,15 +380,7 @@ final class BackendRuntime implements BrowserEvents {
             }
         }
         hosts.forEach(h -> closeHost(h, FailureClass.CONNECTION_LOST, reason));
-        lane.shutdown();
-        try {
-            if (!lane.awaitTermination(Math.max(TimeUnit.SECONDS.toNanos(5), drainNanos), TimeUnit.NANOSECONDS)) {
-                LOG.log(Level.WARNING, "backend " + name + ": its driver did not finish closing; left behind");
-                lane.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        lane.end(Math.max(TimeUnit.SECONDS.toNanos(5), drainNanos));
     }
 
     BackendDescription description() {

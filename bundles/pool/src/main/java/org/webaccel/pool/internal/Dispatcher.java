@@ -292,9 +292,13 @@ final class Dispatcher {
                         + workers.describe() + "; it was never run" + (t.runs > 0 ? " again after " + t.runs
                         + " attempts" : ""));
             } else if (running != null) {
-                error = new DeadlineExceededException(r + " was still running " + (running.isBatch() ? "in a batch "
-                        : "") + "on worker " + running.worker.id + " at its deadline of " + ms + " ms",
-                        FailureClass.HANG);
+                // A page runs its attempts in order: one behind another (pipelining) was held, never started.
+                error = running.worker.running().indexOf(running) > 0
+                        ? new DeadlineExceededException(r + " waited on worker " + running.worker.id + " behind "
+                                + "another run and reached its deadline of " + ms + " ms; it was never run")
+                        : new DeadlineExceededException(r + " was still running " + (running.isBatch()
+                                ? "in a batch " : "") + "on worker " + running.worker.id + " at its deadline of " + ms
+                                + " ms", FailureClass.HANG);
                 if (running.hangCheck == null) {
                     running.hangCheck = timers.schedule(() -> hangCheck(running), hangGraceNanos,
                             TimeUnit.NANOSECONDS);
@@ -333,6 +337,17 @@ final class Dispatcher {
         dispatch();
     }
 
+    /** A spare page enters service. @return true when it was a spare */
+    boolean promote(Worker w) {
+        synchronized (lock) {
+            if (!w.promote()) {
+                return false;
+            }
+        }
+        dispatch();
+        return true;
+    }
+
     /** @return true when the worker went out of service now and the caller must close it */
     boolean drain(Worker w) {
         synchronized (lock) {
@@ -363,10 +378,14 @@ final class Dispatcher {
             workers.remove(w);
             lost.forEach(this::release);
         }
-        for (Attempt a : lost) {
-            report(w, a, c, null);
+        for (int n = 0; n < lost.size(); n++) {
+            Attempt a = lost.get(n);
+            // A page runs its attempts in order: behind a hung run, the others were only held, never started.
+            FailureClass cls = c == FailureClass.HANG && n > 0 ? FailureClass.CONNECTION_LOST : c;
+            String why = cls == c ? reason : "held behind a hung run: " + reason;
+            report(w, a, cls, null);
             for (int i = 0; i < a.tickets.size(); i++) {
-                a.turns.get(i).completeExceptionally(new TurnFailed(a.lost(a.tickets.get(i), c, reason),
+                a.turns.get(i).completeExceptionally(new TurnFailed(a.lost(a.tickets.get(i), cls, why),
                         w.host.backend, a.ep));
             }
         }

@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
  * @param targetQueueWaitNanos queue wait above which the controller adds a worker
  * @param memoryBudgetBytes browsers' memory above which the controller adds none, 0 for no budget
  * @param launches how a backend whose launches fail waits and when it is out of service
+ * @param sparePages warm pages each backend keeps beside its workers, entering service when a worker is lost
  */
 record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long recycleAfterRequests,
         long recycleAboveRssBytes, long recycleAfterNanos, long idleTimeoutNanos, long drainTimeoutNanos,
-        int maxWorkers, long targetQueueWaitNanos, long memoryBudgetBytes, LaunchBackoff.Policy launches) {
+        int maxWorkers, long targetQueueWaitNanos, long memoryBudgetBytes, LaunchBackoff.Policy launches,
+        int sparePages) {
 
     static Lifecycle of(PoolConfig c) {
         int min = Math.max(0, c.minWorkers());
@@ -33,7 +35,8 @@ record Lifecycle(int minWorkers, int maxBrowsers, int maxPagesPerBrowser, long r
                 Math.max(min, Math.min(c.maxWorkers(), Math.max(1, c.maxBrowsers()) * Math.max(1,
                         c.maxPagesPerBrowser()))),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, c.targetQueueWaitMillis())),
-                Math.max(0, c.memoryBudgetMegabytes()) * 1024 * 1024, LaunchBackoff.Policy.of(c));
+                Math.max(0, c.memoryBudgetMegabytes()) * 1024 * 1024, LaunchBackoff.Policy.of(c),
+                Math.max(0, c.sparePages()));
     }
 
     /** @return whether the scaling controller may add workers above the minimum */

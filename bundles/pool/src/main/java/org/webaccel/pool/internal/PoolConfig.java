@@ -53,6 +53,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "trying; the first launch that works brings it back.")
     int unavailableAfterFailedLaunches() default 5;
 
+    @AttributeDefinition(description = "Spare pages each backend keeps warm beside its workers: connected, but "
+            + "given no work until a worker of the backend is lost; then one enters service at once and a new spare "
+            + "opens. A spare opens in the browser with the fewest workers, up to maxPagesPerBrowser plus this many "
+            + "pages, so that a browser's death leaves spares in another. 0: none.")
+    int sparePages() default 0;
+
+    @AttributeDefinition(description = "Requests a page holds at once: one running, the others waiting in the page, "
+            + "so that sending the next request overlaps the current one's compute. A page gets a second request only "
+            + "when every page is busy; if it dies, all it held run again elsewhere. 1 turns pipelining off.")
+    int pipelineDepth() default 2;
+
     @AttributeDefinition(description = "Requests that may wait for a worker; past it submissions are rejected "
             + "at once.")
     int queueCapacity() default 256;

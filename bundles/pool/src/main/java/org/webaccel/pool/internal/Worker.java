@@ -34,6 +34,8 @@ final class Worker {
     volatile BrowserPage page;
     volatile WorkerChannel channel;
 
+    /** A spare takes no work until it is promoted (a worker of its backend was lost). */
+    private volatile boolean spare;
     private State state = State.STARTING;
     private final List<Attempt> running = new ArrayList<>(2);
     private final int depth;
@@ -56,14 +58,32 @@ final class Worker {
         return true;
     }
 
+    /** Opens as a spare page: warm, connected, but given no work until {@link #promote()}. */
+    void markSpare() {
+        spare = true;
+    }
+
+    boolean isSpare() {
+        return spare;
+    }
+
+    /** @return true when it was a spare and now takes work */
+    boolean promote() {
+        if (!spare || state == State.CLOSED || draining) {
+            return false;
+        }
+        spare = false;
+        return true;
+    }
+
     /** @return whether it can take another attempt now */
     boolean hasRoom() {
-        return state == State.READY && !draining && running.size() < depth && host.recycling == null
+        return state == State.READY && !spare && !draining && running.size() < depth && host.recycling == null
                 && channel != null && channel.isOpen();
     }
 
     boolean isIdle() {
-        return state == State.READY && running.isEmpty();
+        return state == State.READY && !spare && running.isEmpty();
     }
 
     boolean isBusy() {
@@ -154,7 +174,7 @@ final class Worker {
 
     /** @return true when it was idle since before {@code idleBeforeNanos} and went out of service now */
     boolean reapIfIdle(long idleBeforeNanos) {
-        if (state != State.READY || draining || !running.isEmpty() || idleSinceNanos - idleBeforeNanos > 0) {
+        if (state != State.READY || spare || draining || !running.isEmpty() || idleSinceNanos - idleBeforeNanos > 0) {
             return false;
         }
         draining = true;
@@ -167,11 +187,11 @@ final class Worker {
         return c != null && c.capabilities() != null && c.capabilities().supports(ep);
     }
 
-    /** @return {@code starting}, {@code idle}, {@code busy} or {@code closed} */
+    /** @return {@code starting}, {@code spare}, {@code idle}, {@code busy} or {@code closed} */
     String stateName() {
         return switch (state) {
             case STARTING -> "starting";
-            case READY -> running.isEmpty() ? "idle" : "busy";
+            case READY -> spare ? "spare" : running.isEmpty() ? "idle" : "busy";
             case CLOSED -> "closed";
         };
     }

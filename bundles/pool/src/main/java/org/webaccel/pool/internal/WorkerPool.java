@@ -137,7 +137,8 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
         dispatcher.hangGrace(TimeUnit.SECONDS.toNanos(config.hangGraceSeconds()));
         admission.limits(config.queueCapacity(), Math.max(1, config.maxAttempts()),
                 settings == null ? state.queue.settings() : settings);
-        workforce.configure(lifecycle, config.connectTimeoutSeconds(), 1, config.maintenanceIntervalSeconds());
+        workforce.configure(lifecycle, config.connectTimeoutSeconds(), config.pipelineDepth(),
+                config.maintenanceIntervalSeconds());
     }
 
     /**

@@ -35,16 +35,26 @@ final class WorkerSet {
 
     /**
      * @return the workers that can take this request's next run now: room for it, the provider it must run on
-     *         (any for {@code auto}), a backend it does not avoid, and the page that holds its shared tensors
+     *         (any for {@code auto}), a backend it does not avoid, and the page that holds its shared tensors;
+     *         of those, only the ones running the fewest attempts, so that a page gets a second request to hold
+     *         only when every other page is busy too
      */
     List<Worker> withRoomFor(Ticket t) {
         Route route = t.route;
         String holder = t.request.shares.holder();
         List<Worker> free = new ArrayList<>();
+        int fewest = Integer.MAX_VALUE;
         for (Worker w : workers) {
             if (w.hasRoom() && (route.ep() == ExecutionProvider.AUTO || w.supports(route.ep()))
                     && !route.avoid().contains(w.host.backend) && (holder == null || holder.equals(w.id))) {
-                free.add(w);
+                int n = w.running().size();
+                if (n < fewest) {
+                    free.clear();
+                    fewest = n;
+                }
+                if (n == fewest) {
+                    free.add(w);
+                }
             }
         }
         return free;

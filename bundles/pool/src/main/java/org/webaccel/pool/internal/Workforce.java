@@ -116,11 +116,14 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
 
     /** Opens a worker page in the browser, on the backend's lane; it enters service when the page connects. */
     @Override
-    public void open(BackendRuntime runtime, BrowserHost host) {
+    public void open(BackendRuntime runtime, BrowserHost host, boolean spare) {
         if (stopped || !host.acceptsPages() || runtime.isClosedForWork()) {
             return;
         }
         Worker w = new Worker(host.id + "-p" + pageSeq.incrementAndGet(), host, pipelineDepth);
+        if (spare) {
+            w.markSpare();
+        }
         host.workers.add(w);
         dispatcher.workerOpened(w);
         WorkerEndpoint endpoint = bridge.openEndpoint(w.id);
@@ -162,6 +165,11 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
     }
 
     @Override
+    public boolean promote(Worker w) {
+        return dispatcher.promote(w);
+    }
+
+    @Override
     public void drain(Worker w) {
         if (dispatcher.drain(w)) {
             closeOut(w, "worker drained");
@@ -192,6 +200,7 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
         BackendRuntime runtime = runtime(w);
         closePage(runtime, w, reason);
         if (runtime != null) {
+            runtime.promoteSpare();
             if (!w.host.closed && !w.host.browser.isAlive()) {
                 runtime.browserDied(w.host.browser, "browser no longer running");
             } else {

@@ -81,13 +81,12 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
 
     /** Every running browser dies at once, as a kill -9 would: its pages' sockets close, the pool is told. */
     void killBrowsers() {
-        for (Browser b : browsers) {
-            if (b.alive) {
-                b.alive = false;
-                b.pages.forEach(c -> c.close("the browser died"));
-                b.events.browserDied(b, "killed");
-            }
-        }
+        browsers.forEach(Browser::die);
+    }
+
+    /** One browser dies, as a kill -9 would. */
+    void killBrowser(String id) {
+        browsers.stream().filter(b -> b.id.equals(id)).forEach(Browser::die);
     }
 
     /** @return every channel a page opened, oldest first */
@@ -212,6 +211,14 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
         @Override
         public boolean isAlive() {
             return alive;
+        }
+
+        void die() {
+            if (alive) {
+                alive = false;
+                pages.forEach(c -> c.close("the browser died"));
+                events.browserDied(this, "killed");
+            }
         }
 
         @Override

@@ -1,0 +1,49 @@
+package org.webaccel.pool.internal;
+
+import static org.junit.Assert.assertEquals;
+
+import java.util.List;
+import org.junit.Test;
+import org.webaccel.api.ExecutionProvider;
+
+/** Which workers may take the next run: with pipelining, a page gets a second run only when all are busy. */
+public class WorkerSetTest {
+
+    private static Attempt attemptOn(Worker w) {
+        Ticket t = Tickets.ticket("m", 0);
+        Attempt a = new Attempt(1, w, List.of(t), ExecutionProvider.WASM, 0);
+        w.take(a);
+        return a;
+    }
+
+    @Test
+    public void aBusyPageGetsASecondRunOnlyWhenEveryPageIsBusy() {
+        WorkerSet set = new WorkerSet();
+        Worker a = Workers.ready("a", "chromium", false, 2);
+        Worker b = Workers.ready("b", "chromium", false, 2);
+        set.add(a);
+        set.add(b);
+        Ticket next = Tickets.ticket("m", 0);
+        assertEquals(List.of(a, b), set.withRoomFor(next));
+
+        attemptOn(a);
+        assertEquals("the idle page first", List.of(b), set.withRoomFor(next));
+
+        attemptOn(b);
+        assertEquals("both busy: either may hold one more", List.of(a, b), set.withRoomFor(next));
+
+        attemptOn(a);
+        assertEquals(List.of(b), set.withRoomFor(next));
+        attemptOn(b);
+        assertEquals("both full at depth 2", List.of(), set.withRoomFor(next));
+    }
+
+    @Test
+    public void withoutPipeliningABusyPageTakesNothing() {
+        WorkerSet set = new WorkerSet();
+        Worker a = Workers.ready("a", "chromium", false, 1);
+        set.add(a);
+        attemptOn(a);
+        assertEquals(List.of(), set.withRoomFor(Tickets.ticket("m", 0)));
+    }
+}
