@@ -2,7 +2,7 @@
 # Sets up a fresh Debian machine for WebAccel and then either starts the container or runs every test.
 #   scripts/dev.sh run    install what is missing, build, start the Felix container with the Gogo shell
 #   scripts/dev.sh test   install what is missing, build and run all tests (the command CI runs)
-#   scripts/dev.sh bench  install what is missing, build and run the benchmark (harness/target/bench/)
+#   scripts/dev.sh bench  install what is missing, build and run the benchmark and the placement microbenchmark (harness/target/bench/)
 #   scripts/dev.sh bench-scheduling  the same for the scheduling benchmark (harness/target/bench/scheduling/)
 #   scripts/dev.sh soak [MINUTES]    the soak benchmark on the built distribution (harness/target/bench/soak/)
 set -euo pipefail
@@ -47,7 +47,7 @@ case "$mode" in
     bench)
         # Builds what the harness needs and runs only the full benchmark (a few minutes): table on the
         # console, benchmark.{txt,md,json,png} in harness/target/bench/.
-        exec mvn -B verify -pl harness -am -Dtest=FullBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
+        exec mvn -B verify -pl harness -am -Dtest=FullBenchmark,PlacementMicrobenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
         ;;
     bench-scheduling)
         # Workers, dynamic batching and placement policies with Chromium and Firefox (about ten minutes).

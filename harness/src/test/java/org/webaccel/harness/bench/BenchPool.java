@@ -111,6 +111,11 @@ public final class BenchPool {
      * the pool is reconfigured, and the service registered again.
      */
     public void reshape(int browsers, int pages) throws Exception {
+        reshape(browsers, pages, Map.of());
+    }
+
+    /** As {@link #reshape(int, int)}, with further settings, e.g. {@code sparePages}. */
+    public void reshape(int browsers, int pages, Map<String, Object> extra) throws Exception {
         ResourcePool p = pool();
         unregister();
         await(() -> p.backends().stream().noneMatch(b -> b.description().name().equals(backend))
@@ -121,6 +126,7 @@ public final class BenchPool {
         props.put("maxBrowsers", browsers);
         props.put("maxPagesPerBrowser", pages);
         props.put("maintenanceIntervalSeconds", 1);
+        props.putAll(extra);
         shape = Map.copyOf(props);
         pool = PoolServices.reconfigure(context, cm, props);
         Hashtable<String, Object> service = new Hashtable<>();
@@ -152,6 +158,11 @@ public final class BenchPool {
         props.put("queueCapacity", capacity);
         c.update(props);
         await(() -> pool().status().queueCapacity() == capacity, 60, "a queue of " + capacity);
+    }
+
+    /** @return the benchmark backend's spare pages that are connected */
+    public long spares() throws InterruptedException {
+        return pool().workers().stream().filter(w -> w.backend().equals(backend) && w.state().equals("spare")).count();
     }
 
     /** @return requests completed by the benchmark backend's workers, as the pool counts them (browser calls) */

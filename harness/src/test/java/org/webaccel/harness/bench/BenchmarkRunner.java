@@ -64,20 +64,41 @@ public final class BenchmarkRunner {
         try {
             pool.pool().drain("chromium");
             WorkerBridge bridge = service(WorkerBridge.class, null);
-            try (DirectPage direct = DirectPage.open(chromium, bridge.baseUri(), 1);
-                    NativeReference nativeRuntime = new NativeReference()) {
-                figures.addAll(new OverheadFigures(pool, direct, nativeRuntime, config).measure());
+            if (wanted("overhead", "native", "breakdown")) {
+                try (DirectPage direct = DirectPage.open(chromium, bridge.baseUri(), 1);
+                        NativeReference nativeRuntime = new NativeReference()) {
+                    figures.addAll(new OverheadFigures(pool, direct, nativeRuntime, config).measure());
+                }
+                pageFacts(pool.pool(), machine);
             }
-            pageFacts(pool.pool(), machine);
-            try (TransportPage page = TransportPage.open(service(WebDriverSessions.class, null), bridge, CHROMIUM,
-                    CHROMEDRIVER)) {
-                figures.add(1, new TransportFigure(page, pool.model(EchoModel.NAME), config).measure());
+            if (wanted("wasm")) {
+                try (NativeReference nativeRuntime = new NativeReference()) {
+                    figures.add(new WasmOptionsFigure(pool, chromium, bridge.baseUri(), nativeRuntime, config)
+                            .measure());
+                }
             }
-            figures.add(2, new ScalingFigure(pool, config).measure());
-            figures.add(new RecoveryFigure(pool, recording, config).measure());
-            figures.add(new AdmissionFigure(pool, config).measure());
-            figures.add(new StartupFigure(pool, config).measure());
-            figures.add(new KillAllFigure(config).measure());
+            if (wanted("transport")) {
+                try (TransportPage page = TransportPage.open(service(WebDriverSessions.class, null), bridge, CHROMIUM,
+                        CHROMEDRIVER)) {
+                    figures.add(Math.min(1, figures.size()), new TransportFigure(page, pool.model(EchoModel.NAME),
+                            config).measure());
+                }
+            }
+            if (wanted("scaling")) {
+                figures.add(Math.min(2, figures.size()), new ScalingFigure(pool, config).measure());
+            }
+            if (wanted("recovery")) {
+                figures.add(new RecoveryFigure(pool, recording, config).measure());
+            }
+            if (wanted("admission")) {
+                figures.add(new AdmissionFigure(pool, config).measure());
+            }
+            if (wanted("startup")) {
+                figures.add(new StartupFigure(pool, config).measure());
+            }
+            if (wanted("kill-all")) {
+                figures.add(new KillAllFigure(config).measure());
+            }
         } finally {
             pool.unregister();
         }
@@ -86,6 +107,19 @@ public final class BenchmarkRunner {
         String table = report.write(output);
         System.out.println("\nWebAccel benchmark (" + output + ")\n" + table);
         return report;
+    }
+
+    /**
+     * @return whether one of these figures is to be measured: all of them, unless -Dwebaccel.bench.figures names
+     *         some (overhead, native and breakdown come from the same runs)
+     */
+    private static boolean wanted(String... ids) {
+        String only = System.getProperty("webaccel.bench.figures", "").strip();
+        if (only.isEmpty()) {
+            return true;
+        }
+        List<String> listed = List.of(only.split("\\s*,\\s*"));
+        return java.util.Arrays.stream(ids).anyMatch(listed::contains);
     }
 
     private void pageFacts(ResourcePool pool, Map<String, Object> machine) {

@@ -61,6 +61,7 @@ public final class DirectPage implements AutoCloseable {
     private final AtomicInteger blobSeq = new AtomicInteger();
     private BrowserInstance browser;
     private BrowserPage page;
+    private boolean isolated;
 
     private DirectPage(URI bridge, int threads) throws IOException {
         this.bridge = bridge;
@@ -102,12 +103,17 @@ public final class DirectPage implements AutoCloseable {
             }));
             p.page = p.browser.openPage(URI.create("http://127.0.0.1:" + p.server.getAddress().getPort()
                     + "/bench/direct.html"));
-            p.await("ready");
+            p.isolated = p.await("ready").path("crossOriginIsolated").asBoolean();
             return p;
         } catch (Exception | Error e) {
             p.close();
             throw e;
         }
+    }
+
+    /** @return whether the page is cross-origin isolated (SharedArrayBuffer, so wasm threads can work) */
+    public boolean crossOriginIsolated() {
+        return isolated;
     }
 
     /** @return the browser's version */
@@ -124,8 +130,19 @@ public final class DirectPage implements AutoCloseable {
      * @return the time {@code InferenceSession.create} took, in ms
      */
     public double load(String name, String version, String ep) throws Exception {
+        return load(name, version, ep, Map.of());
+    }
+
+    /**
+     * Creates the session with further ONNX Runtime Web session options, e.g. {@code graphOptimizationLevel},
+     * {@code enableCpuMemArena}, {@code freeDimensionOverrides} (they replace the defaults of the same name).
+     *
+     * @return the time {@code InferenceSession.create} took, in ms
+     */
+    public double load(String name, String version, String ep, Map<String, Object> options) throws Exception {
         ObjectNode c = JSON.createObjectNode().put("op", "load").put("ep", ep)
                 .put("url", "/models/" + name + "/" + version + "/model.onnx");
+        c.set("options", JSON.valueToTree(options));
         return call(c).path("loadMs").asDouble();
     }
 
@@ -292,7 +309,7 @@ public final class DirectPage implements AutoCloseable {
                 if (session) { await session.release(); session = null; }
                 const t0 = performance.now();
                 session = await ort.InferenceSession.create(cmd.url,
-                  { executionProviders: [cmd.ep], graphOptimizationLevel: 'all' });
+                  { executionProviders: [cmd.ep], graphOptimizationLevel: 'all', ...(cmd.options || {}) });
                 return { loadMs: performance.now() - t0 };
               }
               if (cmd.op === 'inputs') {
@@ -318,7 +335,8 @@ public final class DirectPage implements AutoCloseable {
               }
               throw new Error('unknown command ' + cmd.op);
             }
-            await fetch('/bench/result', { method: 'POST', body: JSON.stringify({ ready: true, ort: ort.env.versions }) });
+            await fetch('/bench/result', { method: 'POST', body: JSON.stringify({ ready: true, ort: ort.env.versions,
+              crossOriginIsolated: self.crossOriginIsolated }) });
             for (;;) {
               const cmd = await (await fetch('/bench/next')).json();
               if (cmd.op === 'stop') break;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,6 +40,7 @@ final class KillAllFigure {
     Figure measure() throws Exception {
         List<Double> firstAnswer = new ArrayList<>();
         List<Double> fullCapacity = new ArrayList<>();
+        Map<String, List<Double>> perBackend = new TreeMap<>();
         Set<String> backends = new TreeSet<>();
         long killed = 0;
         try (DistributionProcess container = DistributionProcess.start(home -> Files.writeString(
@@ -61,11 +63,19 @@ final class KillAllFigure {
                     load.killedAt.set(t0);
                     await(() -> load.firstAfterKill.get() > 0, "an answer to a request sent after the kill", container);
                     firstAnswer.add((load.firstAfterKill.get() - t0) / 1e6);
+                    Map<String, Long> backAt = new TreeMap<>();
                     await(() -> {
-                        List<Long> now = connectedPids(client);
-                        return now.size() == capacity && now.stream().noneMatch(pids::contains);
+                        Map<String, List<Long>> now = connectedPidsByBackend(client);
+                        now.forEach((backend, p) -> {
+                            if (p.size() == PAGES_PER_BACKEND && p.stream().noneMatch(pids::contains)) {
+                                backAt.putIfAbsent(backend, System.nanoTime());
+                            }
+                        });
+                        return backAt.keySet().containsAll(backends);
                     }, "every page connected again in new browsers", container);
                     fullCapacity.add((System.nanoTime() - t0) / 1e6);
+                    backAt.forEach((backend, t) -> perBackend.computeIfAbsent(backend, b -> new ArrayList<>())
+                            .add((t - t0) / 1e6));
                     load.killedAt.set(Long.MAX_VALUE);
                     load.firstAfterKill.set(0);
                 }
@@ -74,6 +84,8 @@ final class KillAllFigure {
                         + CLIENTS + " HTTP clients, image-classifier, " + PAGES_PER_BACKEND + " pages per backend)");
                 f.series("kill -9 to the first answer to a request sent after it", "ms", firstAnswer)
                         .series("kill -9 to full capacity (every page connected, new browsers)", "ms", fullCapacity);
+                perBackend.forEach((backend, ms) -> f.series("kill -9 to " + backend + "'s pages all connected", "ms",
+                        ms));
                 f.fact("backends", String.join(", ", backends));
                 f.fact("browsers killed", killed);
                 f.fact("requests answered", load.answered.get());
@@ -98,11 +110,17 @@ final class KillAllFigure {
 
     /** @return the browser process of each connected page, one entry per page */
     private static List<Long> connectedPids(ProtocolClient client) throws Exception {
-        List<Long> pids = new ArrayList<>();
+        return connectedPidsByBackend(client).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** @return by backend, the browser process of each of its connected pages */
+    private static Map<String, List<Long>> connectedPidsByBackend(ProtocolClient client) throws Exception {
+        Map<String, List<Long>> pids = new TreeMap<>();
         for (JsonNode w : ProtocolClient.json(client.get("/dashboard/api/state")).path("workers")) {
             String state = w.path("state").asText();
             if ((state.equals("idle") || state.equals("busy")) && w.path("browserPid").asLong(-1) > 0) {
-                pids.add(w.path("browserPid").asLong());
+                pids.computeIfAbsent(w.path("backend").asText(), b -> new ArrayList<>()).add(w.path("browserPid")
+                        .asLong());
             }
         }
         return pids;
