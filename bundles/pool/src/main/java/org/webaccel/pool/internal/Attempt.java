@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import org.webaccel.api.DeadlineExceededException;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceException;
 import org.webaccel.api.InferenceFailedException;
@@ -119,6 +120,19 @@ final class Attempt {
             what = "request " + id + " ran in a batch of " + tickets.size() + ": " + what;
         }
         return new InferenceFailedException(what, c, t.runs, cause);
+    }
+
+    /**
+     * @return the error of a request of this run that reached its deadline: a hang when the run is the one its
+     *         page runs now; never run when it was held behind another (a page runs its attempts in order)
+     */
+    InferenceException expired(PoolRequest r, long timeoutMs) {
+        if (worker.running().indexOf(this) > 0) {
+            return new DeadlineExceededException(r + " waited on worker " + worker.id + " behind another run and "
+                    + "reached its deadline of " + timeoutMs + " ms; it was never run");
+        }
+        return new DeadlineExceededException(r + " was still running " + (isBatch() ? "in a batch " : "")
+                + "on worker " + worker.id + " at its deadline of " + timeoutMs + " ms", FailureClass.HANG);
     }
 
     /** @return the error of a run whose worker was lost (crashed, hung, closed) with the given class */

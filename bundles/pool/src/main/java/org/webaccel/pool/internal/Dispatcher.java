@@ -292,13 +292,7 @@ final class Dispatcher {
                         + workers.describe() + "; it was never run" + (t.runs > 0 ? " again after " + t.runs
                         + " attempts" : ""));
             } else if (running != null) {
-                // A page runs its attempts in order: one behind another (pipelining) was held, never started.
-                error = running.worker.running().indexOf(running) > 0
-                        ? new DeadlineExceededException(r + " waited on worker " + running.worker.id + " behind "
-                                + "another run and reached its deadline of " + ms + " ms; it was never run")
-                        : new DeadlineExceededException(r + " was still running " + (running.isBatch()
-                                ? "in a batch " : "") + "on worker " + running.worker.id + " at its deadline of " + ms
-                                + " ms", FailureClass.HANG);
+                error = running.expired(r, ms);
                 if (running.hangCheck == null) {
                     running.hangCheck = timers.schedule(() -> hangCheck(running), hangGraceNanos,
                             TimeUnit.NANOSECONDS);

@@ -55,14 +55,20 @@ final class Placement {
             }
             return null;
         }
-        List<Candidate> candidates = new ArrayList<>();
-        Map<String, Worker> byId = new HashMap<>();
+        List<Candidate> candidates = new ArrayList<>(free.size() * 2);
+        Map<String, Worker> byId = new HashMap<>(free.size() * 2);
+        ExecutionProvider[] eps = ExecutionProvider.values();
+        String[] sessionKeys = new String[eps.length];
+        for (ExecutionProvider ep : eps) {
+            sessionKeys[ep.ordinal()] = Worker.sessionKey(r, ep);
+        }
         for (Worker w : free) {
             byId.put(w.id, w);
-            for (ExecutionProvider ep : ExecutionProvider.values()) {
+            int busy = busySiblings(w);
+            for (ExecutionProvider ep : eps) {
                 if (ep != ExecutionProvider.AUTO && (wanted == ExecutionProvider.AUTO || wanted == ep)
                         && w.supports(ep)) {
-                    candidates.add(candidate(w, ep, r, monitor));
+                    candidates.add(candidate(w, ep, w.loaded.contains(sessionKeys[ep.ordinal()]), busy, monitor));
                 }
             }
         }
@@ -82,12 +88,17 @@ final class Placement {
         return monitor == null || monitor.allows(w.id, w.host.backend);
     }
 
-    private static Candidate candidate(Worker w, ExecutionProvider ep, PoolRequest r, HealthMonitor monitor) {
-        BrowserHost h = w.host;
+    private static int busySiblings(Worker w) {
         int busy = 0;
-        for (Worker sibling : h.workers) {
+        for (Worker sibling : w.host.workers) {
             busy += sibling.isBusy() ? 1 : 0;
         }
+        return busy;
+    }
+
+    private static Candidate candidate(Worker w, ExecutionProvider ep, boolean loaded, int busy,
+            HealthMonitor monitor) {
+        BrowserHost h = w.host;
         boolean open = false;
         double score = 100;
         if (monitor != null) {
@@ -96,7 +107,7 @@ final class Placement {
             score = monitor.workerHealth(w.id).map(HealthScore::score).orElse(100);
         }
         boolean fallbackAdapter = ep == ExecutionProvider.WEBGPU && w.channel.capabilities().webgpu().fallback();
-        return new Candidate(w.id, h.backend, h.family, ep, w.loaded.contains(Worker.sessionKey(r, ep)), busy,
+        return new Candidate(w.id, h.backend, h.family, ep, loaded, busy,
                 h.workers.size(), open, score, h.residentBytes, fallbackAdapter);
     }
 }
