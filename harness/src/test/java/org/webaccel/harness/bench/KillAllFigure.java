@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.harness.DistributionCopy;
 import org.webaccel.harness.DistributionProcess;
 import org.webaccel.harness.ImageRequests;
 import org.webaccel.harness.ProtocolClient;
@@ -49,14 +50,25 @@ final class KillAllFigure {
                         + "\"\nidleTimeoutSeconds = L\"0\"\nmaintenanceIntervalSeconds = I\"1\"\n"))) {
             ProtocolClient client = new ProtocolClient(container.base());
             ImageRequests.awaitReady(container, client);
-            int capacity = PAGES_PER_BACKEND * availableBackends(client).size();
+            for (String other : availableBackends(client)) {
+                if (!config.killAllBackends().isEmpty() && !config.killAllBackends().contains(other)) {
+                    DistributionCopy.Run drained = container.command("pool:drain " + other);
+                    if (drained.exit() != 0) {
+                        throw new IllegalStateException("pool:drain " + other + " failed: " + drained);
+                    }
+                }
+            }
+            await(() -> config.killAllBackends().isEmpty()
+                    || config.killAllBackends().containsAll(availableBackends(client)), "the other backends drained",
+                    container);
             backends.addAll(availableBackends(client));
-            await(() -> connectedPids(client).size() == capacity, "all pages connected", container);
+            int capacity = PAGES_PER_BACKEND * backends.size();
+            await(() -> connectedPids(client, backends).size() == capacity, "all pages connected", container);
             try (Load load = new Load(client)) {
                 for (int k = 0; k < config.kills(); k++) {
                     long warm = load.answered.get() + 20;
                     await(() -> load.answered.get() >= warm, "requests answered before the kill", container);
-                    List<Long> pids = connectedPids(client).stream().distinct().toList();
+                    List<Long> pids = connectedPids(client, backends).stream().distinct().toList();
                     long t0 = System.nanoTime();
                     pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
                     killed += pids.size();
@@ -108,9 +120,15 @@ final class KillAllFigure {
         return names;
     }
 
-    /** @return the browser process of each connected page, one entry per page */
-    private static List<Long> connectedPids(ProtocolClient client) throws Exception {
-        return connectedPidsByBackend(client).values().stream().flatMap(List::stream).toList();
+    /** @return the browser process of each connected page of these backends, one entry per page */
+    private static List<Long> connectedPids(ProtocolClient client, Set<String> backends) throws Exception {
+        List<Long> pids = new ArrayList<>();
+        connectedPidsByBackend(client).forEach((backend, p) -> {
+            if (backends.contains(backend)) {
+                pids.addAll(p);
+            }
+        });
+        return pids;
     }
 
     /** @return by backend, the browser process of each of its connected pages */
