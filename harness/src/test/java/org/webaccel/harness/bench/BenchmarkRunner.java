@@ -93,10 +93,10 @@ public final class BenchmarkRunner {
             if (wanted("admission")) {
                 figures.add(new AdmissionFigure(pool, config).measure());
             }
-            if (wanted("startup")) {
+            if (wanted("startup") && config.containerFigures()) {
                 figures.add(new StartupFigure(pool, config).measure());
             }
-            if (wanted("kill-all")) {
+            if (wanted("kill-all") && config.containerFigures()) {
                 figures.add(new KillAllFigure(config).measure());
             }
         } finally {

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.harness.DistributionCopy;
 import org.webaccel.harness.DistributionProcess;
 import org.webaccel.harness.ImageRequests;
 import org.webaccel.harness.ProtocolClient;
@@ -50,17 +49,6 @@ final class KillAllFigure {
                         + "\"\nidleTimeoutSeconds = L\"0\"\nmaintenanceIntervalSeconds = I\"1\"\n"))) {
             ProtocolClient client = new ProtocolClient(container.base());
             ImageRequests.awaitReady(container, client);
-            for (String other : availableBackends(client)) {
-                if (!config.killAllBackends().isEmpty() && !config.killAllBackends().contains(other)) {
-                    DistributionCopy.Run drained = container.command("pool:drain " + other);
-                    if (drained.exit() != 0) {
-                        throw new IllegalStateException("pool:drain " + other + " failed: " + drained);
-                    }
-                }
-            }
-            await(() -> config.killAllBackends().isEmpty()
-                    || config.killAllBackends().containsAll(availableBackends(client)), "the other backends drained",
-                    container);
             backends.addAll(availableBackends(client));
             int capacity = PAGES_PER_BACKEND * backends.size();
             await(() -> connectedPids(client, backends).size() == capacity, "all pages connected", container);
