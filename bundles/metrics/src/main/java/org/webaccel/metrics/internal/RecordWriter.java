@@ -204,6 +204,21 @@ final class RecordWriter implements AutoCloseable {
      * @return rows deleted
      */
     int deleteOlderThan(Instant cutoff) throws SQLException {
+        // DuckDB's transactions are optimistic: a delete that meets another one on the same rows (the writer's
+        // own pass and applyRetention at once) fails with a conflict, and is tried again; the rows the other
+        // deleted are simply gone.
+        for (int attempt = 1;; attempt++) {
+            try {
+                return deleteOnce(cutoff);
+            } catch (SQLException e) {
+                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("Conflict")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private int deleteOnce(Instant cutoff) throws SQLException {
         try (java.sql.Connection c = database.forQuery();
                 PreparedStatement p = c.prepareStatement("DELETE FROM inference WHERE ts < epoch_ms(?)")) {
             p.setLong(1, cutoff.toEpochMilli());
