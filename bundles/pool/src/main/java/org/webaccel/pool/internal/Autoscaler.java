@@ -33,9 +33,12 @@ final class Autoscaler {
         }
         String wait = TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms (target "
                 + TimeUnit.NANOSECONDS.toMillis(l.targetQueueWaitNanos()) + " ms)";
-        if (l.memoryBudgetBytes() > 0 && memoryBytes >= l.memoryBudgetBytes()) {
-            String why = "not scaling up although the oldest request waited " + wait + ": browsers use "
-                    + memoryBytes / (1024 * 1024) + " MiB of the " + l.memoryBudgetBytes() / (1024 * 1024)
+        boolean unmeasured = backends.stream().anyMatch(BackendRuntime::memoryUnmeasured);
+        if (l.memoryBudgetBytes() > 0 && (unmeasured || memoryBytes >= l.memoryBudgetBytes())) {
+            // A browser whose memory is not read yet (just launched) would count as 0: wait for its reading.
+            String why = "not scaling up although the oldest request waited " + wait + ": " + (unmeasured
+                    ? "a browser's memory is not measured yet, against the " : "browsers use "
+                            + memoryBytes / (1024 * 1024) + " MiB of the ") + l.memoryBudgetBytes() / (1024 * 1024)
                     + " MiB budget";
             if (!why.equals(lastRefusal)) {
                 lastRefusal = why;

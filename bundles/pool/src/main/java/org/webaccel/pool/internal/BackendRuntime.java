@@ -205,13 +205,15 @@ final class BackendRuntime implements BrowserEvents {
         return hosts.stream().mapToLong(h -> Math.max(0, h.residentBytes)).sum();
     }
 
+    /** @return whether a local browser of this backend has not had its memory read yet */
+    boolean memoryUnmeasured() {
+        return hosts.stream().anyMatch(h -> !h.closed && h.residentBytes < 0 && h.pid() >= 0);
+    }
+
     /** Feeds each browser's resident memory to the health monitor, once per worker it hosts. */
     void reportMemory(HealthMonitor monitor) {
-        for (BrowserHost h : hosts) {
-            if (h.residentBytes >= 0) {
-                h.workers.forEach(w -> monitor.recordMemory(w.id, name, h.residentBytes));
-            }
-        }
+        hosts.stream().filter(h -> h.residentBytes >= 0)
+                .forEach(h -> h.workers.forEach(w -> monitor.recordMemory(w.id, name, h.residentBytes)));
     }
 
     /**
