@@ -22,6 +22,9 @@ public final class ResolvedArtifacts {
             "^\\s*([^:\\s]+):([^:\\s]+):([^:\\s]+)(?::([^:\\s]+))?:([^:\\s]+)"
                     + ":(?:compile|runtime|provided|system|test):(.+?)(?:\\s+--\\s+module\\s.*)?$");
 
+    // Maven colours its console, and with it this file, when it runs in a terminal without -B
+    private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001B\\[[0-9;]*m");
+
     private final Map<MavenCoordinates, Path> files;
 
     private ResolvedArtifacts(Map<MavenCoordinates, Path> files) {
@@ -44,7 +47,8 @@ public final class ResolvedArtifacts {
     }
 
     /**
-     * Parses the lines of a dependency list; lines that name no artifact (the header, blank lines) are skipped.
+     * Parses the lines of a dependency list; lines that name no artifact (the header, blank lines) are skipped,
+     * and colour escapes are ignored.
      *
      * @param lines the lines
      * @return the resolved artifacts
@@ -52,7 +56,7 @@ public final class ResolvedArtifacts {
     public static ResolvedArtifacts parse(List<String> lines) {
         Map<MavenCoordinates, Path> files = new LinkedHashMap<>();
         for (String line : lines) {
-            Matcher m = LINE.matcher(line);
+            Matcher m = LINE.matcher(ANSI_ESCAPE.matcher(line).replaceAll(""));
             if (m.matches()) {
                 String classifier = m.group(4) == null ? "" : m.group(4);
                 files.put(new MavenCoordinates(m.group(1), m.group(2), m.group(3), classifier, m.group(5)),

@@ -31,6 +31,16 @@ public class ResolvedArtifactsTest {
     }
 
     @Test
+    public void readsAListMavenColouredInATerminal() throws Exception {
+        Path jar = temp.newFile("framework.jar").toPath();
+        ResolvedArtifacts artifacts = ResolvedArtifacts.parse(List.of("   org.apache.felix:org.apache.felix.framework:jar:"
+                + "7.0.5:compile:" + jar + "\u001B[36m -- module org.apache.felix.framework\u001B[m"));
+
+        assertEquals(jar, artifacts.fileOf(MavenCoordinates.parse("org.apache.felix:org.apache.felix.framework:7.0.5"),
+                "core.json"));
+    }
+
+    @Test
     public void namesThePomVersionWhenAFeatureVersionDiffers() throws Exception {
         Path jar = temp.newFile("jackson-core.jar").toPath();
         ResolvedArtifacts artifacts = ResolvedArtifacts.parse(List.of(

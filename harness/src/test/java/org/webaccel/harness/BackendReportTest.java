@@ -4,11 +4,16 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -16,8 +21,17 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.BackendStatus;
+import org.webaccel.api.BackendUnavailableException;
+import org.webaccel.api.CallOutcome;
+import org.webaccel.api.InferenceCall;
+import org.webaccel.api.InferenceException;
+import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.ModelNotFoundException;
 import org.webaccel.api.ResourcePool;
+import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelRepository;
 import org.webaccel.testing.Await;
 import org.webaccel.testing.BrowserBehaviour;
 
@@ -25,7 +39,9 @@ import org.webaccel.testing.BrowserBehaviour;
  * Every backend bundle installed at once, as the distribution ships them: each tells the truth about this
  * machine. Chromium and Firefox run with their WebGPU adapters; WebNN is what this Chromium makes it (asked
  * directly, without WebAccel) and, unavailable, gives the browser's reason; Edge is unavailable with the
- * system's own reason and gets no workers; Grid without a configured URL says so.
+ * system's own reason and gets no workers; Grid without a configured URL says so. Requests that choose their
+ * backend run there, through the Java API and Gogo, and one that requires the unavailable Edge fails at once
+ * with its reason.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -33,6 +49,12 @@ public class BackendReportTest {
 
     @Inject
     private ResourcePool pool;
+
+    @Inject
+    private ModelRepository repository;
+
+    @Inject
+    private CommandProcessor processor;
 
     @Configuration
     public Option[] config() throws Exception {
@@ -85,5 +107,71 @@ public class BackendReportTest {
         BackendStatus grid = b.get("grid");
         assertFalse(grid.description().available());
         assertTrue(grid.description().reason(), grid.description().reason().contains("no grid URL configured"));
+    }
+
+    @Test
+    public void requestsRunOnTheBackendTheyChooseAndOneThatCannotServeFailsAtOnce() throws Exception {
+        awaitReport();
+        Await.until("Chromium and Firefox workers connected", () -> pool.workers().stream()
+                .filter(w -> w.state().equals("idle")).map(w -> w.backend()).distinct().count() >= 2,
+                () -> pool.workers().toString());
+        ModelDescriptor m = repository.find("text-encoder", null).orElseThrow();
+        InferenceOptions wasm = InferenceOptions.defaults().withTimeout(Duration.ofSeconds(180));
+        List<InferenceCall> calls = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String backend = i % 2 == 0 ? "firefox" : "chromium";
+            calls.add(new InferenceCall(m.id(), TestInputs.random(m, 70 + i, 1),
+                    wasm.withBackend(BackendChoice.require(backend))));
+            expected.add(backend);
+        }
+        calls.add(new InferenceCall("no-such-model", TestInputs.random(m, 1, 1), wasm));
+        calls.add(new InferenceCall(m.id(), TestInputs.random(m, 2, 1), wasm.withBackend(BackendChoice.require(
+                "edge"))));
+        List<CallOutcome> out = pool.inferAll(calls).toCompletableFuture().get(300, TimeUnit.SECONDS);
+        assertEquals(calls.size(), out.size());
+        try (NativeReference ref = new NativeReference()) {
+            for (int i = 0; i < 8; i++) {
+                CallOutcome o = out.get(i);
+                assertTrue("call " + i + ": " + o.error(), o.succeeded());
+                assertEquals("call " + i, expected.get(i), o.result().backend());
+                ref.assertMatches(repository.modelFile(m), calls.get(i).inputs(), o.result(), 1e-4);
+            }
+        }
+        assertTrue(out.get(8).error() instanceof ModelNotFoundException);
+        InferenceException edge = out.get(9).error();
+        assertTrue(String.valueOf(edge), edge instanceof BackendUnavailableException);
+        assertTrue("the system's own reason: " + edge.getMessage(), edge.getMessage().startsWith(
+                "the request requires backend edge, which cannot take it now: edge is unavailable: ")
+                && edge.getMessage().contains("msedge"));
+
+        String firefox = Gogo.run(processor, "pool:infer --backend firefox --random text-encoder");
+        assertTrue(firefox, firefox.contains("(firefox, wasm)"));
+        String preferred = Gogo.run(processor, "pool:infer --prefer-backend chromium --random text-encoder");
+        assertTrue("a Chromium worker has room: " + preferred, preferred.contains("(chromium, wasm)"));
+        String explain = Gogo.run(processor, "pool:explain --backend firefox text-encoder");
+        assertTrue(explain, explain.contains("backend required firefox"));
+        assertTrue(explain, explain.contains("no: requires backend firefox"));
+        try {
+            Gogo.run(processor, "pool:infer --backend edge --random text-encoder");
+            throw new AssertionError("a request that requires Edge ran");
+        } catch (BackendUnavailableException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("edge is unavailable"));
+        }
+
+        Path file = Files.createTempFile("calls", ".json");
+        Files.writeString(file, "[{\"model\": \"text-encoder\", \"random\": true, \"backend\": \"firefox\"},"
+                + "{\"model\": \"image-classifier\", \"random\": true, \"seed\": 5, \"backend\": \"chromium\"},"
+                + "{\"model\": \"text-encoder\", \"random\": true, \"backend\": \"edge\"}]");
+        String all = Gogo.run(processor, "pool:inferall " + file);
+        Files.delete(file);
+        List<String> lines = all.lines().toList();
+        assertEquals(all, 5, lines.size());
+        assertTrue(all, lines.get(1).startsWith("0    text-encoder:1         ok      ") && lines.get(1).contains(" firefox "));
+        assertTrue(all, lines.get(2).startsWith("1    image-classifier:1     ok      ")
+                && lines.get(2).contains(" chromium "));
+        assertTrue(all, lines.get(3).startsWith("2    text-encoder:1         failed  ")
+                && lines.get(3).contains("rejected: the request requires backend edge"));
+        assertEquals("3 calls: 2 succeeded, 1 failed", lines.get(4));
     }
 }

@@ -261,6 +261,29 @@ public class InferenceProtocolTest {
         assertEquals("webgpu", ProtocolClient.json(r).path("parameters").path("execution_provider").asText());
     }
 
+    @Test
+    public void aRequestRunsOnTheBackendItRequiresAndOneThatCannotServeIs503AtOnce() throws Exception {
+        Map<String, Tensor> inputs = TestInputs.random(descriptor("text-encoder"), 12, 1);
+        String path = "/v2/models/text-encoder/infer";
+        for (String backend : List.of("firefox", "chromium")) {
+            HttpResponse<byte[]> r = client.post(path, ProtocolClient.inferRequest(inputs, false,
+                    parameters().put("backend", backend), null));
+            assertMatchesReference("text-encoder", inputs, r, null);
+            assertEquals(backend, ProtocolClient.json(r).path("parameters").path("backend").asText());
+        }
+        HttpResponse<byte[]> preferred = client.post(path, ProtocolClient.inferRequest(inputs, false,
+                parameters().put("prefer_backend", "firefox"), null));
+        assertMatchesReference("text-encoder", inputs, preferred, null);
+
+        HttpResponse<byte[]> edge = client.post(path, ProtocolClient.inferRequest(inputs, false,
+                parameters().put("backend", "edge"), null));
+        assertStatus(503, edge);
+        assertTrue(error(edge), error(edge).startsWith("the request requires backend edge, which cannot take it now: "
+                + "edge is unavailable: "));
+        assertBadRequest(path, ProtocolClient.inferRequest(inputs, false, parameters().put("backend", "opera"), null),
+                "no backend named 'opera' and none of that browser family; backends and families here: [");
+    }
+
     // ---- errors ----
 
     @Test

@@ -1,8 +1,12 @@
 package org.webaccel.api;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.webaccel.api.health.FailureClass;
 import org.osgi.annotation.versioning.ProviderType;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.tensor.Tensor;
@@ -27,6 +31,42 @@ public interface ResourcePool {
      * @return a stage that completes with the result, or exceptionally with an {@link InferenceException}
      */
     CompletionStage<InferenceResult> infer(String model, Map<String, Tensor> inputs, InferenceOptions options);
+
+    /**
+     * Submits every call of the list at once, in the list's order, and gathers their outcomes. Calls run
+     * concurrently as workers allow; each ends on its own, with its result or its own error, and one call's
+     * failure never fails the others. Each call is one {@link #infer} call: the same checks, deadline and
+     * retries.
+     *
+     * @param calls the inferences to run
+     * @return a stage that completes, when every call has ended, with one outcome per call in the list's
+     *         order; it never completes exceptionally
+     */
+    default CompletionStage<List<CallOutcome>> inferAll(List<InferenceCall> calls) {
+        List<CompletableFuture<CallOutcome>> outcomes = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            int index = i;
+            InferenceCall c = calls.get(i);
+            CompletableFuture<InferenceResult> run;
+            try {
+                run = c == null ? CompletableFuture.failedFuture(new InvalidInputException("call " + i + " is null"))
+                        : infer(c.model(), c.inputs(), c.options()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                run = CompletableFuture.failedFuture(e);
+            }
+            outcomes.add(run.handle((result, error) -> result != null ? new CallOutcome(index, result, null)
+                    : new CallOutcome(index, null, asInferenceException(index, error))));
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                .thenApply(done -> outcomes.stream().map(CompletableFuture::join).toList());
+    }
+
+    private static InferenceException asInferenceException(int index, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof InferenceException e ? e
+                : new InferenceFailedException("call " + index + " failed: " + cause, FailureClass.MODEL_ERROR, 0,
+                        cause);
+    }
 
     /** @return the models the pool can run */
     List<ModelDescriptor> models();

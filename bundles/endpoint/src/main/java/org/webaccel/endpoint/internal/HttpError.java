@@ -24,7 +24,8 @@ record HttpError(int status, String message, boolean retryLater) {
      * <ul>
      * <li>{@link ModelNotFoundException}: 404</li>
      * <li>{@link InvalidInputException} and a malformed request: 400 (or the protocol error's own status)</li>
-     * <li>{@link RejectedException}, the queue is full: 503, retry later</li>
+     * <li>{@link RejectedException}: the queue is full, or a backend the request requires cannot take it now
+     * ({@link org.webaccel.api.BackendUnavailableException}): 503, retry later</li>
      * <li>{@link DeadlineExceededException}: 504</li>
      * <li>{@link InferenceFailedException}, and anything unexpected: 500</li>
      * </ul>

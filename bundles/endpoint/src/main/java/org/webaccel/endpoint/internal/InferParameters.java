@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceOptions;
 
@@ -17,6 +18,9 @@ import org.webaccel.api.InferenceOptions;
  * <li>{@code priority}: as in Triton, level 1 is served first, then 2, and so on; 0 (the default) ranks as
  * level 10. Mapped onto the pool's priority (higher first) as {@code 10 - level}</li>
  * <li>{@code binary_data_output}: true to return every output not otherwise asked for as binary data</li>
+ * <li>{@code backend}: a backend's name or a browser family the request must run on; when none of them can
+ * take it, the request fails at once (503)</li>
+ * <li>{@code prefer_backend}: a backend's name or a browser family to run on when one of its workers is free</li>
  * </ul>
  *
  * Any other parameter is refused, so that a client never believes an option took effect when it did not.
@@ -31,7 +35,8 @@ record InferParameters(InferenceOptions options, long priority, boolean binaryDa
     static final InferParameters DEFAULTS = new InferParameters(InferenceOptions.defaults(), 0, false);
 
     private static final String SUPPORTED = "execution_provider (wasm, webgpu, webnn), timeout (microseconds), "
-            + "priority (1 first, then 2, ...; 0 default), binary_data_output (true or false)";
+            + "priority (1 first, then 2, ...; 0 default), binary_data_output (true or false), backend (a backend or "
+            + "browser family, required), prefer_backend (a backend or browser family, preferred)";
 
     /**
      * @param parameters the {@code parameters} object of the request, or null
@@ -60,6 +65,15 @@ record InferParameters(InferenceOptions options, long priority, boolean binaryDa
                 }
                 case "priority" -> priority = nonNegative("priority", v);
                 case "binary_data_output" -> binary = bool("binary_data_output", v);
+                case "backend", "prefer_backend" -> {
+                    if (options.backend() != null) {
+                        throw ProtocolException.badRequest("give parameter backend (required) or prefer_backend, "
+                                + "not both");
+                    }
+                    String target = text(p.getKey(), v);
+                    options = options.withBackend("backend".equals(p.getKey()) ? BackendChoice.require(target)
+                            : BackendChoice.prefer(target));
+                }
                 default -> throw ProtocolException.badRequest("unsupported parameter '" + p.getKey()
                         + "'; supported parameters: " + SUPPORTED);
             }
@@ -82,6 +96,14 @@ record InferParameters(InferenceOptions options, long priority, boolean binaryDa
         } catch (IllegalArgumentException e) {
             throw ProtocolException.badRequest(e.getMessage());
         }
+    }
+
+    private static String text(String name, JsonNode v) {
+        if (!v.isTextual() || v.textValue().isBlank()) {
+            throw ProtocolException.badRequest("parameter " + name + " must be a backend name or browser family such "
+                    + "as \"firefox\", got " + v);
+        }
+        return v.textValue();
     }
 
     private static long nonNegative(String name, JsonNode v) {

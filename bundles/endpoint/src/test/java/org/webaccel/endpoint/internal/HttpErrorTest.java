@@ -19,6 +19,8 @@ public class HttpErrorTest {
                 HttpError.of(new ModelNotFoundException("unknown model 'x'")));
         assertEquals(new HttpError(400, "bad shape", false), HttpError.of(new InvalidInputException("bad shape")));
         assertEquals(new HttpError(503, "queue full", true), HttpError.of(new RejectedException("queue full")));
+        assertEquals(new HttpError(503, "firefox is draining", true),
+                HttpError.of(new org.webaccel.api.BackendUnavailableException("firefox", "firefox is draining")));
         assertEquals(new HttpError(504, "too late", false), HttpError.of(new DeadlineExceededException("too late")));
         assertEquals(new HttpError(500, "page crashed [page_crash] (after 3 attempts)", false),
                 HttpError.of(new InferenceFailedException("page crashed", FailureClass.PAGE_CRASH, 3, null)));

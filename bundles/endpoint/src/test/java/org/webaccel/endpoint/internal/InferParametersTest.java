@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import org.junit.Test;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceOptions;
 
@@ -60,6 +61,19 @@ public class InferParametersTest {
         assertTrue(parse("{\"binary_data_output\": true}").binaryDataOutput());
         assertEquals("parameter binary_data_output must be true or false, got \"yes\"",
                 refused("{\"binary_data_output\": \"yes\"}"));
+    }
+
+    @Test
+    public void aBackendIsRequiredOrPreferred() throws Exception {
+        assertEquals(BackendChoice.require("firefox"), parse("{\"backend\": \"firefox\"}").options().backend());
+        assertEquals(BackendChoice.prefer("chromium"),
+                parse("{\"prefer_backend\": \"Chromium\"}").options().backend());
+        assertEquals("give parameter backend (required) or prefer_backend, not both",
+                refused("{\"backend\": \"firefox\", \"prefer_backend\": \"chromium\"}"));
+        assertEquals("parameter backend must be a backend name or browser family such as \"firefox\", got 3",
+                refused("{\"backend\": 3}"));
+        assertEquals("parameter prefer_backend must be a backend name or browser family such as \"firefox\", "
+                + "got \" \"", refused("{\"prefer_backend\": \" \"}"));
     }
 
     @Test

@@ -34,7 +34,7 @@ final class Ticket {
 
     Ticket(PoolRequest request) {
         this.request = request;
-        this.route = Route.of(request.options.executionProvider());
+        this.route = Route.of(request.options);
     }
 
     boolean isDone() {
@@ -44,7 +44,10 @@ final class Ticket {
     /** @return the key under which a request that found no worker is passed over for the rest of a round */
     String blockKey() {
         Route r = route;
-        return r.avoid().isEmpty() ? request.model.id() + "@" + r.ep() : "#" + request.id;
+        if (!r.avoid().isEmpty()) {
+            return "#" + request.id;
+        }
+        return request.model.id() + "@" + r.ep() + (r.backend() == null ? "" : "@" + r.backend());
     }
 
     @Override

@@ -172,9 +172,10 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
         try {
             ModelDescriptor d = resolve(model);
             validator.validate(d, inputs, references);
-            r = new PoolRequest(requestSeq.incrementAndGet(), d, inputs == null ? Map.of() : inputs,
-                    options == null ? InferenceOptions.defaults() : options, System.nanoTime(),
-                    shares(d, references, keep));
+            InferenceOptions o = options == null ? InferenceOptions.defaults() : options;
+            BackendChoices.check(o.backend(), workforce.status());
+            r = new PoolRequest(requestSeq.incrementAndGet(), d, inputs == null ? Map.of() : inputs, o,
+                    System.nanoTime(), shares(d, references, keep));
         } catch (InferenceException e) {
             admission.countRejected();
             return CompletableFuture.failedFuture(e);

@@ -2,6 +2,7 @@ package org.webaccel.pool.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.ExecutionProvider;
 
 /**
@@ -35,26 +36,38 @@ final class WorkerSet {
 
     /**
      * @return the workers that can take this request's next run now: room for it, the provider it must run on
-     *         (any for {@code auto}), a backend it does not avoid, and the page that holds its shared tensors;
-     *         of those, only the ones running the fewest attempts, so that a page gets a second request to hold
-     *         only when every other page is busy too
+     *         (any for {@code auto}), a backend it may run on ({@link Route#allows}), and the page that holds its
+     *         shared tensors; of those, the ones of a backend the caller prefers when any is free, and of those
+     *         the ones running the fewest attempts, so that a page gets a second request to hold only when every
+     *         other page is busy too
      */
     List<Worker> withRoomFor(Ticket t) {
         Route route = t.route;
         String holder = t.request.shares.holder();
         List<Worker> free = new ArrayList<>();
         int fewest = Integer.MAX_VALUE;
+        boolean preferredOnly = false;
         for (Worker w : workers) {
-            if (w.hasRoom() && (route.ep() == ExecutionProvider.AUTO || w.supports(route.ep()))
-                    && !route.avoid().contains(w.host.backend) && (holder == null || holder.equals(w.id))) {
-                int n = w.running().size();
-                if (n < fewest) {
-                    free.clear();
-                    fewest = n;
-                }
-                if (n == fewest) {
-                    free.add(w);
-                }
+            if (!w.hasRoom() || (route.ep() != ExecutionProvider.AUTO && !w.supports(route.ep()))
+                    || !route.allows(w.host.backend, w.host.family) || (holder != null && !holder.equals(w.id))) {
+                continue;
+            }
+            boolean preferred = route.prefers(w.host.backend, w.host.family);
+            if (preferredOnly && !preferred) {
+                continue;
+            }
+            int n = w.running().size();
+            if (preferred && !preferredOnly) {
+                preferredOnly = true;
+                free.clear();
+                fewest = n;
+            }
+            if (n < fewest) {
+                free.clear();
+                fewest = n;
+            }
+            if (n == fewest) {
+                free.add(w);
             }
         }
         return free;
@@ -79,23 +92,29 @@ final class WorkerSet {
         // will be replaced by one of the same kind.
         Route route = t.route;
         boolean anyInService = false;
+        boolean anyAllowed = false;
         for (Worker w : workers) {
             if (w.isDraining()) {
                 continue;
             }
             anyInService = true;
-            if (!route.avoid().contains(w.host.backend) && (w.isStarting() || route.ep() == ExecutionProvider.AUTO
-                    || w.supports(route.ep()))) {
+            if (!route.allows(w.host.backend, w.host.family)) {
+                continue;
+            }
+            anyAllowed = true;
+            if (w.isStarting() || route.ep() == ExecutionProvider.AUTO || w.supports(route.ep())) {
                 return true;
             }
         }
-        return !anyInService;
+        // A request that requires a backend with no worker in service waits too: the backend may come back.
+        BackendChoice b = route.backend();
+        return !anyInService || (b != null && b.required() && !anyAllowed && route.avoid().isEmpty());
     }
 
-    /** @return whether a worker in service belongs to a backend the request does not avoid */
+    /** @return whether a worker in service belongs to a backend the request may still run on */
     boolean anyOutside(Route route) {
         for (Worker w : workers) {
-            if (!w.isDraining() && !route.avoid().contains(w.host.backend)) {
+            if (!w.isDraining() && route.allows(w.host.backend, w.host.family)) {
                 return true;
             }
         }
@@ -109,6 +128,7 @@ final class WorkerSet {
         for (Worker w : workers) {
             var caps = w.channel == null ? null : w.channel.capabilities();
             String why = t.route.avoid().contains(w.host.backend) ? "its backend failed this model"
+                    : !t.route.allows(w.host.backend, w.host.family) ? "the request requires backend " + t.route.backend().target()
                     : caps == null ? "no capabilities"
                     : ep == ExecutionProvider.WEBGPU && caps.webgpu() != null ? caps.webgpu().reason()
                     : ep == ExecutionProvider.WEBNN && caps.webnn() != null ? caps.webnn().devices().toString()

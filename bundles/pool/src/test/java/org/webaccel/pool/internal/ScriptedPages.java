@@ -54,15 +54,35 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
             new PageCapabilities.WebGpu(false, "scripted pages have no WebGPU", "", "", "", false, Map.of()),
             new PageCapabilities.WebNn(false, Map.of()), true, false, 1);
 
-    private final Map<URI, Endpoint> endpoints = new ConcurrentHashMap<>();
-    private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    private final Map<URI, Endpoint> endpoints;
+    private final List<Channel> channels;
     private final AtomicInteger launched = new AtomicInteger();
     private final List<Browser> browsers = new CopyOnWriteArrayList<>();
+    private final String name;
     private volatile Script script;
     private volatile String launchFailure;
 
     ScriptedPages(Script script) {
+        this("scripted", script);
+    }
+
+    /** @param name the backend's name, which is also its browser family */
+    ScriptedPages(String name, Script script) {
+        this.name = name;
         this.script = script;
+        this.endpoints = new ConcurrentHashMap<>();
+        this.channels = new CopyOnWriteArrayList<>();
+    }
+
+    /**
+     * A second backend whose pages connect through {@code bridge}'s endpoints, as two real backends share the
+     * pool's one bridge.
+     */
+    ScriptedPages(String name, ScriptedPages bridge) {
+        this.name = name;
+        this.script = bridge.script;
+        this.endpoints = bridge.endpoints;
+        this.channels = bridge.channels;
     }
 
     void script(Script s) {
@@ -96,7 +116,7 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
 
     @Override
     public BackendDescription describe() {
-        return new BackendDescription("scripted", "scripted", "1.0", true, "");
+        return new BackendDescription(name, name, "1.0", true, "");
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.model.Dim;
@@ -33,8 +34,17 @@ final class Tickets {
 
     /** A ticket of {@code batch} rows, submitted at {@code submittedNanos}. */
     static Ticket ticket(String model, int priority, int batch, ExecutionProvider ep, long submittedNanos) {
-        InferenceOptions o = InferenceOptions.defaults().withPriority(priority).withExecutionProvider(ep)
-                .withTimeout(Duration.ofMinutes(1));
+        return ticket(model, InferenceOptions.defaults().withPriority(priority).withExecutionProvider(ep)
+                .withTimeout(Duration.ofMinutes(1)), batch, submittedNanos);
+    }
+
+    /** A ticket of one row for any provider, with a backend choice (null for any backend). */
+    static Ticket ticket(String model, BackendChoice backend) {
+        return ticket(model, InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.AUTO)
+                .withBackend(backend), 1, 0);
+    }
+
+    private static Ticket ticket(String model, InferenceOptions o, int batch, long submittedNanos) {
         float[] values = new float[batch * 2];
         PoolRequest r = new PoolRequest(IDS.incrementAndGet(), model(model),
                 Map.of("x", Tensor.ofFloats(new long[] {batch, 2}, values)), o, submittedNanos,

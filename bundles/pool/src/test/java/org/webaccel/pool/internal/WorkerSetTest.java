@@ -1,9 +1,12 @@
 package org.webaccel.pool.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 import org.junit.Test;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.ExecutionProvider;
 
 /** Which workers may take the next run: with pipelining, a page gets a second run only when all are busy. */
@@ -45,5 +48,36 @@ public class WorkerSetTest {
         set.add(a);
         attemptOn(a);
         assertEquals(List.of(), set.withRoomFor(Tickets.ticket("m", 0)));
+    }
+
+    @Test
+    public void aRequiredBackendTakesOnlyItsWorkersAndAPreferredOneItsFreeWorkersFirst() {
+        WorkerSet set = new WorkerSet();
+        Worker c = Workers.ready("c", "chromium", false, 1);
+        Worker f = Workers.ready("f", "firefox", false, 1);
+        set.add(c);
+        set.add(f);
+        assertEquals(List.of(c, f), set.withRoomFor(Tickets.ticket("m", (BackendChoice) null)));
+        assertEquals(List.of(f), set.withRoomFor(Tickets.ticket("m", BackendChoice.require("firefox"))));
+        assertEquals(List.of(f), set.withRoomFor(Tickets.ticket("m", BackendChoice.prefer("FireFox"))));
+
+        attemptOn(f);
+        assertEquals("required: waits for its busy worker", List.of(),
+                set.withRoomFor(Tickets.ticket("m", BackendChoice.require("firefox"))));
+        assertEquals("preferred: another worker when none of it is free", List.of(c),
+                set.withRoomFor(Tickets.ticket("m", BackendChoice.prefer("firefox"))));
+    }
+
+    @Test
+    public void aRequestRequiringABackendWithNoWorkerWaitsAndOneItsBackendFailedEnds() {
+        WorkerSet set = new WorkerSet();
+        set.add(Workers.ready("c", "chromium", false, 1));
+        Ticket t = Tickets.ticket("m", BackendChoice.require("firefox"));
+        assertTrue("its backend may come back", set.anyCouldServe(t));
+        Worker f = Workers.ready("f", "firefox", false, 1);
+        set.add(f);
+        t.route = t.route.avoiding("firefox");
+        assertFalse("the backend it requires failed the model", set.anyCouldServe(t));
+        assertTrue(set.unsupportedReasons(t), set.unsupportedReasons(t).contains("c: the request requires backend firefox"));
     }
 }

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.ModelNotFoundException;
@@ -53,12 +54,25 @@ public final class ExplainCommand {
     public String explain(
             @Descriptor("execution provider to ask for: auto, wasm, webgpu or webnn")
             @Parameter(names = "--ep", absentValue = "auto") String ep,
+            @Descriptor("a backend or browser family the request requires")
+            @Parameter(names = "--backend", absentValue = "") String backend,
+            @Descriptor("a backend or browser family the request prefers")
+            @Parameter(names = "--prefer-backend", absentValue = "") String preferBackend,
             @Descriptor("model name, or name:version") String model) {
-        return explain(ep, model, health);
+        if (!backend.isEmpty() && !preferBackend.isEmpty()) {
+            throw new IllegalArgumentException("give --backend (required) or --prefer-backend, not both");
+        }
+        return explain(ep, model, health, !backend.isEmpty() ? BackendChoice.require(backend)
+                : !preferBackend.isEmpty() ? BackendChoice.prefer(preferBackend) : null);
     }
 
-    /** {@link #explain(String, String)} with the health monitor given, or null for none. */
+    /** {@link #explain} with the health monitor given, or null for none, and no backend choice. */
     String explain(String ep, String model, HealthMonitor monitor) {
+        return explain(ep, model, monitor, null);
+    }
+
+    /** {@link #explain} with the health monitor given, or null for none, and the backend choice, or null. */
+    String explain(String ep, String model, HealthMonitor monitor, BackendChoice choice) {
         ExecutionProvider requested = ExecutionProvider.of(ep);
         ModelDescriptor descriptor = find(pool.models(), model);
         List<WorkerInfo> workers = pool.workers();
@@ -71,7 +85,7 @@ public final class ExplainCommand {
         Map<String, String> states = new HashMap<>();
         workers.forEach(w -> states.put(w.id(), w.state()));
         var scores = policy.rank(new PlacementRequest(descriptor, requested), candidates.of(descriptor, workers));
-        return ExplainReport.format(descriptor, requested, scores, states);
+        return ExplainReport.format(descriptor, requested, choice, scores, states);
     }
 
     /**

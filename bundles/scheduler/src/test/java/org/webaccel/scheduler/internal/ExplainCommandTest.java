@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.junit.Test;
+import org.webaccel.api.BackendChoice;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
@@ -172,6 +173,29 @@ public class ExplainCommandTest {
                 "6     w-2     chromium  webgpu  busy   yes                         4.0      30.0      0.0   5.0     0.0     4.0             -35.0",
                 "-     w-3     firefox   wasm    idle   no: circuit breaker open      -         -        -     -       -       -                 -",
                 ""), text);
+    }
+
+    @Test
+    public void aRequiredBackendExcludesTheOthersAndAPreferredOneGoesFirst() {
+        String required = command().explain("auto", "classifier:1", null, BackendChoice.require("webnn"));
+        assertEquals(String.join("\n",
+                "model classifier:1 (vision), provider auto, backend required webnn: 7 candidates, 2 eligible; "
+                        + "best w-4 on wasm",
+                "RANK  WORKER  BACKEND   EP      STATE  ELIGIBLE                    TOTAL  AFFINITY  HISTORY  LOAD  "
+                        + "LOADED  HEALTH  FALLBACK ADAPTER",
+                "1     w-4     webnn     wasm    idle   yes                          25.0       5.0      0.0  10.0     "
+                        + "0.0    10.0                 -"), required.lines().limit(3).collect(
+                                java.util.stream.Collectors.joining("\n")));
+        assertTrue(required, required.contains("2     w-4     webnn     webnn   idle   yes "));
+        assertEquals(5, required.lines().filter(l -> l.contains("no: requires backend webnn")).count());
+
+        String preferred = command().explain("auto", "classifier:1", null, BackendChoice.prefer("firefox"));
+        assertTrue(preferred, preferred.startsWith("model classifier:1 (vision), provider auto, backend preferred "
+                + "firefox: 7 candidates, 7 eligible; best w-3 on wasm\n"));
+        assertEquals(6, preferred.lines().filter(l -> l.contains("yes, if no firefox worker is free")).count());
+
+        String unknown = command().explain("auto", "classifier:1", null, BackendChoice.require("opera"));
+        assertTrue(unknown, unknown.contains("\nno connected worker of backend opera\n"));
     }
 
     @Test

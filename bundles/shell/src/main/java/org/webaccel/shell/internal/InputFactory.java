@@ -60,31 +60,47 @@ final class InputFactory {
      * @throws InvalidInputException naming the file and what is wrong in it
      */
     Map<String, Tensor> fromFile(ModelDescriptor model, Path file) {
-        JsonNode root;
+        return fromJson(model, file.toString(), readJson(file, "input file"));
+    }
+
+    /**
+     * @param what what the file is, for messages ("input file")
+     * @return the file's JSON
+     * @throws InvalidInputException when the file is missing, unreadable or not JSON
+     */
+    JsonNode readJson(Path file, String what) {
         try {
-            root = json.readTree(Files.readAllBytes(file));
+            return json.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
-            throw new InvalidInputException("input file " + file + " does not exist");
+            throw new InvalidInputException(what + " " + file + " does not exist");
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("input file " + file + " is not valid JSON: "
+            throw new InvalidInputException(what + " " + file + " is not valid JSON: "
                     + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr());
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read input file " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read " + what + " " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * @param where where the inputs come from, for messages
+     * @param root a JSON object of inputs by name
+     * @throws InvalidInputException naming what is wrong
+     */
+    Map<String, Tensor> fromJson(ModelDescriptor model, String where, JsonNode root) {
         if (root == null || !root.isObject()) {
-            throw new InvalidInputException("input file " + file + " must hold a JSON object of inputs by name");
+            throw new InvalidInputException("inputs in " + where + " must be a JSON object of inputs by name");
         }
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            inputs.put(e.getKey(), tensor(model, file, e.getKey(), e.getValue()));
+            inputs.put(e.getKey(), tensor(model, where, e.getKey(), e.getValue()));
         }
         return inputs;
     }
 
-    private static Tensor tensor(ModelDescriptor model, Path file, String name, JsonNode node) {
-        String where = "input '" + name + "' in " + file;
+    private static Tensor tensor(ModelDescriptor model, String source, String name, JsonNode node) {
+        String where = "input '" + name + "' in " + source;
         if (!node.isObject() || !node.path("shape").isArray() || !node.path("data").isArray()) {
             throw new InvalidInputException(where + " needs \"shape\" and \"data\" arrays");
         }

@@ -1,14 +1,8 @@
 package org.webaccel.shell.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -19,12 +13,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.webaccel.api.BackendStatus;
-import org.webaccel.api.ExecutionProvider;
-import org.webaccel.api.InferenceException;
-import org.webaccel.api.InferenceOptions;
-import org.webaccel.api.InferenceResult;
-import org.webaccel.api.InvalidInputException;
-import org.webaccel.api.ModelNotFoundException;
 import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.ResourcePool;
@@ -33,19 +21,14 @@ import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.health.HealthScore;
 import org.webaccel.api.model.ModelDescriptor;
-import org.webaccel.api.tensor.DType;
-import org.webaccel.api.tensor.Tensor;
-import org.webaccel.api.model.ModelRef;
 import org.webaccel.gogo.GogoCommand;
 
 /** The {@code pool} scope of the Gogo shell. Each command returns its text; errors are thrown with their reason. */
 @Component(service = Object.class)
-@GogoCommand(scope = "pool", function = {"status", "backends", "workers", "models", "infer", "drain",
+@GogoCommand(scope = "pool", function = {"status", "backends", "workers", "models", "drain",
         "resume", "breakers", "health"})
 public final class PoolCommands {
     private final ResourcePool pool;
-    private final InputFactory inputs = new InputFactory();
-    private final ObjectMapper json = new ObjectMapper();
 
     /** Circuit breakers and health scores, when the breaker bundle is installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -232,100 +215,5 @@ public final class PoolCommands {
             m.outputs().forEach(o -> out.append("    out  ").append(o).append('\n'));
         }
         return out.length() == 0 ? "no models\n" : out.toString();
-    }
-
-    /**
-     * Runs one inference and prints its outputs and timings.
-     *
-     * @return outputs with a short preview, and the timings; or the full result as JSON
-     * @throws Exception the request's error, with its reason
-     */
-    @Descriptor("run a model once: pool:infer MODEL (--random | --input FILE.json) [--ep wasm|webgpu|webnn] "
-            + "[--priority N] [--json]")
-    public String infer(
-            @Descriptor("read inputs from this JSON file") @Parameter(names = "--input", absentValue = "") String input,
-            @Descriptor("generate random inputs from the model's signature")
-            @Parameter(names = "--random", presentValue = "true", absentValue = "false") boolean random,
-            @Descriptor("execution provider: wasm, webgpu or webnn")
-            @Parameter(names = "--ep", absentValue = "wasm") String ep,
-            @Descriptor("seconds before the request fails") @Parameter(names = "--timeout", absentValue = "60")
-            int timeoutSeconds,
-            @Descriptor("seed for --random") @Parameter(names = "--seed", absentValue = "42") long seed,
-            @Descriptor("queued requests with a higher priority run first")
-            @Parameter(names = "--priority", absentValue = "0") int priority,
-            @Descriptor("print the full result as JSON")
-            @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean asJson,
-            @Descriptor("model name, or name:version") String model) throws Exception {
-        if (random == !input.isEmpty()) {
-            throw new InvalidInputException("give exactly one of --random or --input FILE.json");
-        }
-        ModelDescriptor descriptor = find(model);
-        Map<String, Tensor> in = random ? inputs.random(descriptor, seed) : inputs.fromFile(descriptor, Path.of(input));
-        InferenceOptions options;
-        try {
-            options = new InferenceOptions(ExecutionProvider.of(ep), Duration.ofSeconds(timeoutSeconds), priority);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(e.getMessage());
-        }
-        InferenceResult r;
-        try {
-            // The request's one deadline is the pool's (--timeout): the pool ends every request by it.
-            r = pool.infer(descriptor.id(), in, options).toCompletableFuture().get();
-        } catch (ExecutionException | CompletionException e) {
-            throw e.getCause() instanceof InferenceException ie ? ie : e;
-        }
-        return asJson ? toJson(r) : toText(r);
-    }
-
-    private ModelDescriptor find(String model) {
-        List<ModelDescriptor> models = pool.models();
-        return ModelRef.parse(model).in(models).orElseThrow(() -> new ModelNotFoundException("unknown model '"
-                + model + "'; known models: " + models.stream().map(ModelDescriptor::id).toList()));
-    }
-
-    private static String toText(InferenceResult r) {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "model     %s on worker %s (%s, %s)%n", r.model(), r.worker(), r.backend(),
-                r.executionProvider()));
-        r.outputs().forEach((name, t) -> out.append(String.format(Locale.ROOT, "output    %-20s %s  %s%n", name, t,
-                preview(t))));
-        var t = r.timings();
-        out.append(String.format(Locale.ROOT,
-                "timings   queued %.1f ms, load %.1f ms, transfer %.1f ms, compute %.1f ms, total %.1f ms%n",
-                t.queuedMs(), t.loadMs(), t.transferMs(), t.computeMs(), t.totalMs()));
-        return out.toString();
-    }
-
-    private static String preview(Tensor t) {
-        int n = (int) Math.min(6, t.elementCount());
-        String values;
-        if (t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16) {
-            float[] f = t.toFloats();
-            values = java.util.stream.IntStream.range(0, n).mapToObj(i -> String.format(Locale.ROOT, "%.5f", f[i]))
-                    .collect(Collectors.joining(", "));
-        } else {
-            long[] l = t.toLongs();
-            values = java.util.stream.IntStream.range(0, n).mapToObj(i -> Long.toString(l[i]))
-                    .collect(Collectors.joining(", "));
-        }
-        return "[" + values + (t.elementCount() > n ? ", ...]" : "]");
-    }
-
-    private String toJson(InferenceResult r) throws Exception {
-        ObjectNode root = json.createObjectNode();
-        root.put("model", r.model());
-        root.put("worker", r.worker());
-        root.put("backend", r.backend());
-        root.put("executionProvider", r.executionProvider().id());
-        root.set("timings", json.valueToTree(r.timings()));
-        ObjectNode outs = root.putObject("outputs");
-        r.outputs().forEach((name, t) -> {
-            ObjectNode o = outs.putObject(name);
-            o.put("dtype", t.dtype().wireName());
-            o.set("shape", json.valueToTree(t.shape()));
-            o.set("data", t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16
-                    ? json.valueToTree(t.toFloats()) : json.valueToTree(t.toLongs()));
-        });
-        return json.writeValueAsString(root) + "\n";
     }
 }

@@ -66,7 +66,7 @@ public class InputFactoryTest {
     public void malformedFilesGetSpecificErrors() throws Exception {
         expect("{\"ids\": ", "input file FILE is not valid JSON: Unexpected end-of-input within/between Object "
                 + "entries at line 1, column 9");
-        expect("[1, 2]", "input file FILE must hold a JSON object of inputs by name");
+        expect("[1, 2]", "inputs in FILE must be a JSON object of inputs by name");
         expect("{\"ids\": {\"shape\": [2], \"data\": [1]}}",
                 "input 'ids' in FILE: shape [2] needs 2 values, data has 1");
         expect("{\"ids\": {\"shape\": [1], \"data\": [\"a\"]}}", "input 'ids' in FILE: data[0] is not a number: \"a\"");
