@@ -129,7 +129,7 @@ public final class InferCommands {
             }
             return json.writeValueAsString(all) + "\n";
         }
-        String row = "%-4s %-22s %-7s %-18s %-10s %-6s %9s  %s%n";
+        String row = "%-4s %-22s %-8s %-18s %-10s %-6s %9s  %s%n";
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, row, "#", "MODEL", "OUTCOME", "WORKER",
                 "BACKEND", "EP", "TOTAL MS", "ERROR"));
         for (CallOutcome o : outcomes) {
