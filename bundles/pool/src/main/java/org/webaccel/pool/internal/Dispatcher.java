@@ -224,7 +224,8 @@ final class Dispatcher {
                 workers.remove(w);
             }
         }
-        report(w, a, c, page, cause == null ? null : String.valueOf(cause.getMessage()));
+        report(w, a, c, page, cause == null ? null
+                : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
         if (results != null) {
             w.served.incrementAndGet();
             w.loaded.add(Worker.sessionKey(a.lead(), a.ep));
