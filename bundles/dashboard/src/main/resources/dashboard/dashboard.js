@@ -119,6 +119,7 @@ function renderTables(s) {
     cell(tr, h ? h.score : "-", "n");
     cell(tr, (w.loadedModels || []).join(", "));
   });
+  renderBreakerHistory(s.breakers);
   const verdicts = s.trends && s.trends.verdicts ? s.trends.verdicts : [];
   fillTable("trends", verdicts, (tr, t) => {
     tr.dataset.series = t.model + " " + t.backend + " " + t.ep;
@@ -135,6 +136,46 @@ function renderTables(s) {
     cell(tr, t.welchP === null ? "-" : Number(t.welchP).toPrecision(2), "n");
   }, s.trends && s.trends.error ? "trends unavailable: " + s.trends.error
       : "no verdicts yet: no series has successful samples in both the baseline and the recent window");
+}
+
+// The newest entries of a breaker's history as lines in one cell; the rest are counted.
+const HISTORY_SHOWN = 5;
+
+function historyCell(tr, entries, line, className) {
+  const td = cell(tr, null, className);
+  td.replaceChildren();
+  const newest = (entries || []).slice().reverse();
+  for (const e of newest.slice(0, HISTORY_SHOWN)) {
+    const div = document.createElement("div");
+    div.textContent = line(e);
+    td.appendChild(div);
+  }
+  if (newest.length > HISTORY_SHOWN) {
+    const more = document.createElement("div");
+    more.className = "more";
+    more.textContent = "and " + (newest.length - HISTORY_SHOWN) + " older (pool:breakers -v)";
+    td.appendChild(more);
+  } else if (newest.length === 0) {
+    td.textContent = "-";
+  }
+}
+
+function clock(iso) {
+  return iso ? iso.substring(11, 23) : "-";
+}
+
+function renderBreakerHistory(breakers) {
+  const withHistory = (breakers || []).filter(b => (b.transitions && b.transitions.length > 0)
+      || (b.failures && b.failures.length > 0));
+  fillTable("breaker-history", withHistory, (tr, b) => {
+    tr.dataset.breaker = b.scope + "/" + b.id;
+    cell(tr, b.scope + " " + b.id);
+    cell(tr, b.phase, "phase-" + b.phase);
+    cell(tr, b.phaseSince ? b.phaseSince.substring(0, 19).replace("T", " ") : "-");
+    cell(tr, b.transitionsInto ? b.transitionsInto.open : "-", "n");
+    historyCell(tr, b.transitions, t => clock(t.at) + "  " + t.from + " \u2192 " + t.to + ": " + t.cause, "transitions");
+    historyCell(tr, b.failures, f => clock(f.at) + "  " + f.kind + (f.message ? ": " + f.message : ""), "failures");
+  }, breakers ? "no breaker has changed phase or counted a failure" : "no health monitor installed");
 }
 
 // A step of 1, 2 or 5 times a power of ten, so that about four steps cover the largest value.

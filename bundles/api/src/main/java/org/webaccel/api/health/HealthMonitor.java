@@ -42,6 +42,21 @@ public interface HealthMonitor {
     void recordFailure(String workerId, String backend, FailureClass failureClass);
 
     /**
+     * Reports a request that failed on a worker, with what is known of the failure (the error's message); the
+     * detail is kept in the breakers' {@linkplain #workerHistory(String) history}. Otherwise as
+     * {@link #recordFailure(String, String, FailureClass)}, which a monitor that keeps no history is called
+     * with instead.
+     *
+     * @param workerId the worker that ran it
+     * @param backend the worker's backend
+     * @param failureClass why it failed
+     * @param detail what is known of the failure, or null
+     */
+    default void recordFailure(String workerId, String backend, FailureClass failureClass, String detail) {
+        recordFailure(workerId, backend, failureClass);
+    }
+
+    /**
      * Reports that a worker's connection to the bridge dropped. This lowers the health scores of the worker
      * and its backend; a request that was running is reported separately with
      * {@link FailureClass#CONNECTION_LOST}.
@@ -94,6 +109,32 @@ public interface HealthMonitor {
      * @return the backend's health, or empty if nothing was reported for it
      */
     Optional<HealthScore> backendHealth(String backend);
+
+    /**
+     * @param workerId a worker id
+     * @return the recent phase changes and counted failures of the worker's breaker, or empty if nothing was
+     *         reported for it (or it was forgotten, or the monitor keeps no history)
+     */
+    default Optional<BreakerHistory> workerHistory(String workerId) {
+        return Optional.empty();
+    }
+
+    /**
+     * @param backend a backend name
+     * @return the recent phase changes and counted failures of the backend's breaker, or empty if nothing was
+     *         reported for it (or the monitor keeps no history)
+     */
+    default Optional<BreakerHistory> backendHistory(String backend) {
+        return Optional.empty();
+    }
+
+    /**
+     * @return the history of every known breaker, in the order of {@link #breakers()}; empty if the monitor
+     *         keeps no history
+     */
+    default List<BreakerHistory> histories() {
+        return List.of();
+    }
 
     /** @return every known breaker, backends first, each group sorted by id */
     List<BreakerState> breakers();

@@ -4,5 +4,5 @@
  * per backend, and tells the pool whether a worker may take a request.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.1")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.webaccel.api.health;

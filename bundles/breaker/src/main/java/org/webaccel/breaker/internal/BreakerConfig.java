@@ -51,4 +51,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Memory in MiB at and above which the health score takes the full memory "
             + "penalty.")
     long memoryHighMegabytes() default 4096;
+
+    @AttributeDefinition(description = "Phase changes (with time and cause) each breaker keeps for "
+            + "pool:breakers -v, the dashboard and its history; the oldest gives way. 1-1000.")
+    int historyTransitions() default 32;
+
+    @AttributeDefinition(description = "Counted failures (with time, class and message) each breaker keeps; the "
+            + "oldest gives way. 1-1000.")
+    int historyFailures() default 16;
 }

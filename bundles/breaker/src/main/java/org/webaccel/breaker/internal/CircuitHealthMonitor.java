@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
+import org.webaccel.api.health.BreakerHistory;
 import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.FailureClass;
 import org.webaccel.api.health.HealthMonitor;
@@ -35,7 +36,7 @@ final class CircuitHealthMonitor implements HealthMonitor {
     /**
      * @param settings thresholds and health scales
      * @param familyOf the browser family of a backend name, or null when not known (the name is used then)
-     * @param clock the time for connection-drop windows
+     * @param clock the time for connection-drop windows and of the breakers' history
      */
     CircuitHealthMonitor(Settings settings, Function<String, String> familyOf, Clock clock) {
         this.settings = settings;
@@ -62,7 +63,7 @@ final class CircuitHealthMonitor implements HealthMonitor {
             String family = family(b);
             Thresholds t = thresholdsFor(b, family);
             return new Subject(b, t, new SubjectBreaker(Scope.BACKEND, b, b, family, t.backendConsecutiveFailures(),
-                    t.failureRatePercent(), t.backendFailureRateWindow(), t),
+                    t.failureRatePercent(), t.backendFailureRateWindow(), t, journal()),
                     new HealthTracker(t.backendFailureRateWindow()));
         });
     }
@@ -74,9 +75,13 @@ final class CircuitHealthMonitor implements HealthMonitor {
             String family = family(backend);
             Thresholds t = thresholdsFor(backend, family);
             return new Subject(backend, t, new SubjectBreaker(Scope.WORKER, w, backend, family,
-                    t.consecutiveFailures(), t.failureRatePercent(), t.failureRateWindow(), t),
+                    t.consecutiveFailures(), t.failureRatePercent(), t.failureRateWindow(), t, journal()),
                     new HealthTracker(t.failureRateWindow()));
         });
+    }
+
+    private BreakerJournal journal() {
+        return new BreakerJournal(clock, settings.historyTransitions(), settings.historyFailures());
     }
 
     @Override
@@ -92,14 +97,22 @@ final class CircuitHealthMonitor implements HealthMonitor {
 
     @Override
     public void recordFailure(String workerId, String backend, FailureClass failureClass) {
+        recordFailure(workerId, backend, failureClass, null);
+    }
+
+    @Override
+    public void recordFailure(String workerId, String backend, FailureClass failureClass, String detail) {
         Objects.requireNonNull(failureClass, "failureClass");
         if (!failureClass.countsAgainstWorker()) {
             return;
         }
-        for (Subject s : List.of(worker(workerId, backend), backend(backend))) {
-            s.breaker().failure();
-            s.health().failure();
-        }
+        Subject w = worker(workerId, backend);
+        w.breaker().failure(failureClass, detail);
+        w.health().failure();
+        // the backend's history is of all its workers: say which one failed
+        Subject b = backend(backend);
+        b.breaker().failure(failureClass, "worker " + workerId + (detail == null ? "" : ": " + detail));
+        b.health().failure();
     }
 
     @Override
@@ -145,6 +158,16 @@ final class CircuitHealthMonitor implements HealthMonitor {
     }
 
     @Override
+    public Optional<BreakerHistory> workerHistory(String workerId) {
+        return Optional.ofNullable(workers.get(workerId)).map(s -> s.breaker().history());
+    }
+
+    @Override
+    public Optional<BreakerHistory> backendHistory(String backend) {
+        return Optional.ofNullable(backends.get(backend)).map(s -> s.breaker().history());
+    }
+
+    @Override
     public Optional<HealthScore> workerHealth(String workerId) {
         return Optional.ofNullable(workers.get(workerId)).map(s -> score(Scope.WORKER, workerId, s));
     }
@@ -174,6 +197,16 @@ final class CircuitHealthMonitor implements HealthMonitor {
         workers.values().forEach(s -> all.add(s.breaker().state()));
         all.sort(Comparator.comparing(BreakerState::scope, Comparator.reverseOrder())
                 .thenComparing(BreakerState::id));
+        return all;
+    }
+
+    @Override
+    public List<BreakerHistory> histories() {
+        List<BreakerHistory> all = new ArrayList<>();
+        backends.values().forEach(s -> all.add(s.breaker().history()));
+        workers.values().forEach(s -> all.add(s.breaker().history()));
+        all.sort(Comparator.comparing(BreakerHistory::scope, Comparator.reverseOrder())
+                .thenComparing(BreakerHistory::id));
         return all;
     }
 

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.webaccel.api.health.BreakerHistory;
 import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.FailureClass;
 import org.webaccel.api.health.HealthMonitor;
@@ -70,6 +71,11 @@ public final class HealthMonitorComponent implements HealthMonitor {
     }
 
     @Override
+    public void recordFailure(String workerId, String backend, FailureClass failureClass, String detail) {
+        monitor.recordFailure(workerId, backend, failureClass, detail);
+    }
+
+    @Override
     public void recordConnectionDrop(String workerId, String backend) {
         monitor.recordConnectionDrop(workerId, backend);
     }
@@ -92,6 +98,21 @@ public final class HealthMonitorComponent implements HealthMonitor {
     @Override
     public Optional<BreakerState> backendBreaker(String backend) {
         return monitor.backendBreaker(backend);
+    }
+
+    @Override
+    public Optional<BreakerHistory> workerHistory(String workerId) {
+        return monitor.workerHistory(workerId);
+    }
+
+    @Override
+    public Optional<BreakerHistory> backendHistory(String backend) {
+        return monitor.backendHistory(backend);
+    }
+
+    @Override
+    public List<BreakerHistory> histories() {
+        return monitor.histories();
     }
 
     @Override

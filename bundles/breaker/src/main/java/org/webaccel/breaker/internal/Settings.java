@@ -5,19 +5,35 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Everything the monitor is configured with: default thresholds, per-family overrides and the health score's
- * memory and drop scales.
+ * Everything the monitor is configured with: default thresholds, per-family overrides, the health score's
+ * memory and drop scales, and how much history each breaker keeps.
  */
 record Settings(Thresholds defaults, Map<String, Thresholds> families, Duration dropWindow, long memoryLowBytes,
-        long memoryHighBytes) {
+        long memoryHighBytes, int historyTransitions, int historyFailures) {
 
     private static final long MIB = 1024L * 1024L;
+    /** The most entries of each kind a breaker keeps: a bound on memory, as there is a breaker per worker. */
+    static final int HISTORY_LIMIT = 1000;
 
     Settings {
         families = Map.copyOf(families);
+        within("historyTransitions", historyTransitions);
+        within("historyFailures", historyFailures);
         if (memoryHighBytes <= memoryLowBytes) {
             throw new IllegalArgumentException("memoryHighMegabytes (" + memoryHighBytes / MIB
                     + ") must be above memoryLowMegabytes (" + memoryLowBytes / MIB + ")");
+        }
+    }
+
+    /** The history's defaults, for callers that do not set it. */
+    Settings(Thresholds defaults, Map<String, Thresholds> families, Duration dropWindow, long memoryLowBytes,
+            long memoryHighBytes) {
+        this(defaults, families, dropWindow, memoryLowBytes, memoryHighBytes, 32, 16);
+    }
+
+    private static void within(String name, int value) {
+        if (value < 1 || value > HISTORY_LIMIT) {
+            throw new IllegalArgumentException(name + " must be 1-" + HISTORY_LIMIT + "; got " + value);
         }
     }
 
@@ -33,7 +49,7 @@ record Settings(Thresholds defaults, Map<String, Thresholds> families, Duration 
                 Duration.ofMillis(config.slowCallMillis()));
         return new Settings(defaults, parseOverrides(defaults, config.familyOverrides()),
                 Duration.ofSeconds(config.dropWindowSeconds()), config.memoryLowMegabytes() * MIB,
-                config.memoryHighMegabytes() * MIB);
+                config.memoryHighMegabytes() * MIB, config.historyTransitions(), config.historyFailures());
     }
 
     /** Parses entries of the form {@code family:setting=value}; later entries of one family build on earlier. */

@@ -8,9 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
+import org.webaccel.api.health.BreakerHistory;
 import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.health.HealthScore;
@@ -57,7 +61,7 @@ final class DashboardState {
             root.putNull("breakers");
             root.putNull("health");
         } else {
-            root.set("breakers", breakers(health.breakers()));
+            root.set("breakers", breakers(health.breakers(), health.histories()));
             root.set("health", scores(health.scores()));
         }
         if (store == null) {
@@ -107,18 +111,50 @@ final class DashboardState {
         return a;
     }
 
-    private ArrayNode breakers(List<BreakerState> list) {
+    private ArrayNode breakers(List<BreakerState> list, List<BreakerHistory> histories) {
+        Map<String, BreakerHistory> byKey = histories.stream()
+                .collect(Collectors.toMap(h -> h.scope() + "/" + h.id(), Function.identity(), (x, y) -> y));
         ArrayNode a = json.createArrayNode();
         for (BreakerState b : list) {
             ObjectNode o = a.addObject();
             o.put("scope", b.scope().name().toLowerCase(Locale.ROOT));
             o.put("id", b.id());
             o.put("backend", b.backend());
-            o.put("phase", b.phase().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            o.put("phase", phase(b.phase()));
             o.put("consecutiveFailures", b.consecutiveFailures());
             o.put("retryInMs", b.retryIn().toMillis());
+            BreakerHistory h = byKey.get(b.scope() + "/" + b.id());
+            if (h != null) {
+                history(o, h);
+            }
         }
         return a;
+    }
+
+    /** The breaker's phase changes and counted failures, oldest first, as the monitor keeps them. */
+    private void history(ObjectNode o, BreakerHistory h) {
+        o.put("phaseSince", h.phaseSince().toString());
+        ObjectNode counts = o.putObject("transitionsInto");
+        h.transitionsInto().forEach((p, n) -> counts.put(phase(p), n));
+        ArrayNode transitions = o.putArray("transitions");
+        for (BreakerHistory.Transition t : h.transitions()) {
+            ObjectNode n = transitions.addObject();
+            n.put("at", t.at().toString());
+            n.put("from", phase(t.from()));
+            n.put("to", phase(t.to()));
+            n.put("cause", t.cause());
+        }
+        ArrayNode failures = o.putArray("failures");
+        for (BreakerHistory.Failure f : h.failures()) {
+            ObjectNode n = failures.addObject();
+            n.put("at", f.at().toString());
+            n.put("kind", f.kind());
+            n.put("message", f.message());
+        }
+    }
+
+    private static String phase(BreakerState.Phase p) {
+        return p.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private ArrayNode scores(List<HealthScore> list) {

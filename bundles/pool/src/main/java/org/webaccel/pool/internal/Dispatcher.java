@@ -224,7 +224,8 @@ final class Dispatcher {
                 workers.remove(w);
             }
         }
-        report(w, a, c, page);
+        report(w, a, c, page, cause == null ? null
+                : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
         if (results != null) {
             w.served.incrementAndGet();
             w.loaded.add(Worker.sessionKey(a.lead(), a.ep));
@@ -260,8 +261,8 @@ final class Dispatcher {
         }
     }
 
-    /** Tells the health monitor how a run went: a success with its latency, or a failure's class. */
-    private void report(Worker w, Attempt a, FailureClass c, PageResult page) {
+    /** Tells the health monitor how a run went: a success with its latency, or a failure's class and detail. */
+    private void report(Worker w, Attempt a, FailureClass c, PageResult page, String detail) {
         HealthMonitor monitor = health.get();
         if (monitor == null) {
             return;
@@ -270,7 +271,7 @@ final class Dispatcher {
             monitor.recordSuccess(w.id, w.host.backend, Worker.sessionKey(a.lead(), a.ep),
                     Duration.ofNanos((long) (page.roundTripMs() * 1e6)));
         } else {
-            monitor.recordFailure(w.id, w.host.backend, c);
+            monitor.recordFailure(w.id, w.host.backend, c, detail);
         }
     }
 
@@ -377,7 +378,7 @@ final class Dispatcher {
             // A page runs its attempts in order: behind a hung run, the others were only held, never started.
             FailureClass cls = c == FailureClass.HANG && n > 0 ? FailureClass.CONNECTION_LOST : c;
             String why = cls == c ? reason : "held behind a hung run: " + reason;
-            report(w, a, cls, null);
+            report(w, a, cls, null, why);
             for (int i = 0; i < a.tickets.size(); i++) {
                 a.turns.get(i).completeExceptionally(new TurnFailed(a.lost(a.tickets.get(i), cls, why),
                         w.host.backend, a.ep));

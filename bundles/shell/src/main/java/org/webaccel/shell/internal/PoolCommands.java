@@ -1,5 +1,6 @@
 package org.webaccel.shell.internal;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,9 +18,9 @@ import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.WorkerInfo;
-import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.health.HealthScore;
+import org.webaccel.api.health.Scope;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.gogo.GogoCommand;
 
@@ -118,22 +119,19 @@ public final class PoolCommands {
                 .collect(Collectors.joining(", "));
     }
 
-    /** @return one line per circuit breaker */
-    @Descriptor("show the circuit breakers of workers and backends")
-    public String breakers() {
+    /**
+     * @param verbose also print each breaker's recent phase changes and counted failures
+     * @return one line per circuit breaker, or one block each with {@code -v}
+     */
+    @Descriptor("show the circuit breakers of workers and backends; -v adds their recent phase changes and failures")
+    public String breakers(@Descriptor("show history") @Parameter(names = {"-v", "--verbose"},
+            presentValue = "true", absentValue = "false") boolean verbose) {
         HealthMonitor h = health;
         if (h == null) {
             return "no health monitor installed (the breaker feature)\n";
         }
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-8s %-20s %-10s %-10s %6s %8s %9s  %s%n",
-                "SCOPE", "ID", "BACKEND", "STATE", "STREAK", "FAILURES", "SUCCESSES", "RETRY IN"));
-        for (BreakerState b : h.breakers()) {
-            out.append(String.format(Locale.ROOT, "%-8s %-20s %-10s %-10s %6d %8d %9d  %s%n",
-                    b.scope().name().toLowerCase(Locale.ROOT), b.id(), b.backend(),
-                    b.phase().name().toLowerCase(Locale.ROOT).replace('_', '-'), b.consecutiveFailures(),
-                    b.failures(), b.successes(), b.retryIn().isZero() ? "-" : b.retryIn().toSeconds() + " s"));
-        }
-        return out.toString();
+        return BreakerReport.render(h.breakers(), b -> b.scope() == Scope.WORKER ? h.workerHistory(b.id())
+                : h.backendHistory(b.id()), verbose, Instant.now());
     }
 
     /** @return one line per health score */

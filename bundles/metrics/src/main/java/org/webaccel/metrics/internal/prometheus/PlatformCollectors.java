@@ -4,6 +4,8 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -12,6 +14,7 @@ import java.util.function.Function;
 import org.webaccel.api.BackendStatus;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.ResourcePool;
+import org.webaccel.api.health.BreakerHistory;
 import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.health.HealthScore;
@@ -51,6 +54,7 @@ final class PlatformCollectors {
                     PoolStatus::retried));
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Clock clock;
 
     /**
      * @param pool the pool now, or null
@@ -58,6 +62,18 @@ final class PlatformCollectors {
      * @param store the metrics store now, or null
      */
     PlatformCollectors(Supplier<ResourcePool> pool, Supplier<HealthMonitor> health, Supplier<MetricsStore> store) {
+        this(pool, health, store, Clock.systemUTC());
+    }
+
+    /**
+     * @param pool the pool now, or null
+     * @param health the health monitor now, or null
+     * @param store the metrics store now, or null
+     * @param clock the time against which a breaker's time in its phase is read
+     */
+    PlatformCollectors(Supplier<ResourcePool> pool, Supplier<HealthMonitor> health, Supplier<MetricsStore> store,
+            Clock clock) {
+        this.clock = clock;
         for (PoolValue v : POOL) {
             if (v.counter()) {
                 CounterWithCallback.builder().name(v.name()).help(v.help())
@@ -130,6 +146,25 @@ final class PlatformCollectors {
                             cb.call(phase == b.phase() ? 1 : 0, scope, b.id(), b.backend(),
                                     phase.name().toLowerCase(Locale.ROOT));
                         }
+                    }
+                })).register(registry);
+        // labelled like webaccel_breaker_state: one series per breaker and phase, gone with a forgotten worker
+        CounterWithCallback.builder().name("webaccel_breaker_transitions")
+                .help("Phase changes of each circuit breaker since it was created, by the phase it entered")
+                .labelNames("scope", "id", "backend", "to").callback(cb -> ifPresent(health, h -> {
+                    for (BreakerHistory b : h.histories()) {
+                        String scope = b.scope().name().toLowerCase(Locale.ROOT);
+                        b.transitionsInto().forEach((phase, n) -> cb.call(n, scope, b.id(), b.backend(),
+                                phase.name().toLowerCase(Locale.ROOT)));
+                    }
+                })).register(registry);
+        GaugeWithCallback.builder().name("webaccel_breaker_phase_age_seconds")
+                .help("Seconds each circuit breaker has been in its current phase (since it was created if it "
+                        + "never changed)")
+                .labelNames("scope", "id", "backend").callback(cb -> ifPresent(health, h -> {
+                    for (BreakerHistory b : h.histories()) {
+                        cb.call(Duration.between(b.phaseSince(), clock.instant()).toMillis() / 1000.0,
+                                b.scope().name().toLowerCase(Locale.ROOT), b.id(), b.backend());
                     }
                 })).register(registry);
         GaugeWithCallback.builder().name("webaccel_health_score")
