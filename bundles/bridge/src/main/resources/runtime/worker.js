@@ -204,6 +204,35 @@ async function sharedInput(ref, ep) {
   return t.location === 'gpu-buffer' && ep !== 'webgpu' ? new ort.Tensor(t.type, await t.getData(), t.dims) : t;
 }
 
+// Sends the pool the bytes of tensors this page keeps, so that it can move them to another page: one result
+// frame whose outputs are named by tensor id. Answered at once, not behind queued runs.
+async function fetchShared(req) {
+  try {
+    const outputs = [];
+    const arrays = [];
+    for (const id of req.ids) {
+      const t = shared.get(id);
+      if (!t) {
+        const e = new Error(`shared tensor ${id} is not held by this page`);
+        e.name = 'SharedTensorMissing';
+        throw e;
+      }
+      outputs.push({ name: id, dtype: t.type, shape: t.dims.map(Number) });
+      arrays.push(await t.getData());
+    }
+    socket.send(encodeFrame({ type: 'result', id: req.id, computeMs: 0, loadMs: 0, outputs, kept: [] }, arrays));
+  } catch (e) {
+    socket.send(JSON.stringify({
+      type: 'error', id: req.id, stage: 'fetch', name: String(e && e.name || ''), message: String(e && e.message || e),
+    }));
+  }
+}
+
+// A copy of an input, for the page to keep: the frame it came in is not kept alive for it.
+function adopted(t) {
+  return new ort.Tensor(t.type, t.data.slice(), t.dims);
+}
+
 // receivedAt: performance.now() when the frame's message event began.
 async function run(buffer, receivedAt) {
   const startedAt = performance.now();
@@ -241,6 +270,12 @@ async function run(buffer, receivedAt) {
       shared.set(id, t);
       storedIds.push(id);
       kept.push({ name, id, dtype: t.type, shape: t.dims.map(Number), bytes: byteSize(t), location: t.location });
+    }
+    // Inputs the pool moved here from another page stay here under their ids, as if computed here.
+    for (const a of req.adopt || []) {
+      dropShared(a.id);
+      shared.set(a.id, adopted(feeds[a.name]));
+      storedIds.push(a.id);
     }
     const names = (req.outputs && req.outputs.length ? req.outputs : s.outputNames).filter((n) => !keep.has(n));
     const outputs = [];
@@ -316,6 +351,11 @@ async function main() {
     // (pipelining), and it waits here meanwhile.
     const receivedAt = performance.now();
     const data = event.data;
+    const header = decodeFrame(data);
+    if (header.type === 'fetch') {
+      fetchShared(header);
+      return;
+    }
     runs = runs.then(() => run(data, receivedAt)).catch((e) => setState(`run failed: ${e && e.message || e}`));
   };
   socket.onclose = () => setState('disconnected');

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -28,10 +29,16 @@ import org.webaccel.api.CallOutcome;
 import org.webaccel.api.InferenceCall;
 import org.webaccel.api.InferenceException;
 import org.webaccel.api.InferenceOptions;
+import org.webaccel.api.InferenceResult;
 import org.webaccel.api.ModelNotFoundException;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.tensors.SharedInference;
+import org.webaccel.api.tensors.SharedTensor;
+import org.webaccel.api.tensors.TensorGoneException;
+import org.webaccel.api.tensors.TensorSharing;
 import org.webaccel.testing.Await;
 import org.webaccel.testing.BrowserBehaviour;
 
@@ -55,6 +62,9 @@ public class BackendReportTest {
 
     @Inject
     private CommandProcessor processor;
+
+    @Inject
+    private TensorSharing sharing;
 
     @Configuration
     public Option[] config() throws Exception {
@@ -173,5 +183,70 @@ public class BackendReportTest {
         assertTrue(all, lines.get(3).startsWith("2    text-encoder:1         failed  ")
                 && lines.get(3).contains("rejected: the request requires backend edge"));
         assertEquals("3 calls: 2 succeeded, 1 failed", lines.get(4));
+    }
+
+    @Test
+    public void aSharedTensorMovesToTheBackendTheNextModelRequiresAndGogoChangesIt() throws Exception {
+        awaitReport();
+        ModelDescriptor encoder = repository.find("text-encoder", null).orElseThrow();
+        ModelDescriptor head = repository.find("text-classifier-head", null).orElseThrow();
+        InferenceOptions o = InferenceOptions.defaults().withTimeout(Duration.ofSeconds(180));
+        Map<String, Tensor> in = TestInputs.random(encoder, 5, 2);
+        SharedInference e = sharing.infer(encoder.id(), in, Map.of(), Set.of("last_hidden_state"),
+                o.withBackend(BackendChoice.require("chromium"))).toCompletableFuture().get(200, TimeUnit.SECONDS);
+        SharedTensor hidden = e.kept("last_hidden_state");
+        assertEquals("chromium", backendOf(hidden.worker()));
+        long movedBefore = sharing.tensorsMoved();
+        long bytesBefore = sharing.bytesMoved();
+
+        Map<String, Tensor> mask = Map.of("attention_mask", in.get("attention_mask"));
+        InferenceResult onFirefox = sharing.infer(head.id(), mask, Map.of("hidden_states", hidden.id()), Set.of(),
+                o.withBackend(BackendChoice.require("firefox"))).toCompletableFuture().get(200, TimeUnit.SECONDS)
+                .result();
+        assertEquals("firefox", onFirefox.backend());
+        SharedTensor moved = sharing.find(hidden.id()).orElseThrow();
+        assertEquals("the tensor lives where it was moved", onFirefox.worker(), moved.worker());
+        assertEquals("cpu", moved.location());
+        assertEquals(1, sharing.tensorsMoved() - movedBefore);
+        assertEquals(hidden.byteSize(), sharing.bytesMoved() - bytesBefore);
+
+        // The next request that reads it, with no choice, runs where it lives now; both match ONNX Runtime Java.
+        InferenceResult again = sharing.infer(head.id(), mask, Map.of("hidden_states", hidden.id()), Set.of(), o)
+                .toCompletableFuture().get(200, TimeUnit.SECONDS).result();
+        assertEquals(moved.worker(), again.worker());
+        try (NativeReference ref = new NativeReference()) {
+            Map<String, Tensor> states = ref.runTensors(repository.modelFile(encoder), in);
+            Map<String, Tensor> headIn = Map.of("hidden_states", states.get("last_hidden_state"), "attention_mask",
+                    in.get("attention_mask"));
+            ref.assertMatches(repository.modelFile(head), headIn, onFirefox, 1e-4);
+            ref.assertMatches(repository.modelFile(head), headIn, again, 1e-4);
+        }
+
+        String listed = Gogo.run(processor, "pool:tensors");
+        assertTrue(listed, listed.lines().anyMatch(l -> l.startsWith(hidden.id() + " ") && l.contains(moved.worker())));
+        assertTrue(listed, listed.contains("moved between pages: " + sharing.tensorsMoved() + " tensor(s), "
+                + sharing.bytesMoved() + " bytes"));
+        assertTrue(Gogo.run(processor, "pool:tensors pin " + hidden.id()).contains("1 reference(s), pinned"));
+        assertTrue(sharing.find(hidden.id()).orElseThrow().pinned());
+        assertTrue(Gogo.run(processor, "pool:tensors release " + hidden.id()).contains("0 reference(s), pinned"));
+        assertEquals("deleted " + hidden.id() + "\n", Gogo.run(processor, "pool:tensors delete " + hidden.id()));
+        assertTrue(sharing.find(hidden.id()).isEmpty());
+        try {
+            Gogo.run(processor, "pool:tensors delete " + hidden.id());
+            throw new AssertionError("a deleted tensor was deleted again");
+        } catch (TensorGoneException gone) {
+            assertTrue(gone.getMessage(), gone.getMessage().endsWith("which is gone: deleted"));
+        }
+        try {
+            Gogo.run(processor, "pool:tensors frobnicate t1");
+            throw new AssertionError("an unknown action was taken");
+        } catch (IllegalArgumentException bad) {
+            assertEquals("unknown action 'frobnicate'; use pin, unpin, release or delete", bad.getMessage());
+        }
+    }
+
+    private String backendOf(String worker) {
+        return pool.workers().stream().filter(w -> w.id().equals(worker)).map(w -> w.backend()).findFirst()
+                .orElseThrow();
     }
 }

@@ -21,9 +21,14 @@ import org.webaccel.api.tensor.Tensor;
  * recently used unreferenced, unpinned tensors of that page are evicted. {@link #pin} exempts a tensor from
  * eviction; {@link #delete} frees it at once.
  *
- * <p>Placement: a request that references shared tensors runs on the page that holds them, waiting for it
- * when it is busy; tensors are never moved between pages. Referencing tensors of two pages, or a tensor that
- * is gone, fails at once with a specific error and nothing is queued.
+ * <p>Placement: a request that references shared tensors runs on the page that holds them, waiting for it when
+ * it is busy, unless that page cannot or should not run it: it is draining, its backend is not one the request
+ * requires (or prefers, when a page of the preferred one is in service), or it lacks the execution provider the
+ * request asks for. Then the pool moves them: it reads them from their page (one binary frame, page to pool) and
+ * sends them with the request to whichever page runs it (pool to page), which keeps them under their ids; the
+ * first page frees them. A tensor other requests still reference stays where it is (the request gets a copy), and
+ * moved tensors live in the page's memory ({@code cpu}) even if they were in a GPU buffer. Referencing tensors
+ * of two pages, or a tensor that is gone, fails at once with a specific error and nothing is queued.
  */
 @ProviderType
 public interface TensorSharing {
@@ -97,4 +102,14 @@ public interface TensorSharing {
 
     /** @return bytes of shared tensors held, by worker id */
     Map<String, Long> bytesByWorker();
+
+    /** @return how many tensors the pool has read from one page to send to another (moved or copied) */
+    default long tensorsMoved() {
+        return 0;
+    }
+
+    /** @return the bytes of those tensors, each counted once for its way from page to pool to page */
+    default long bytesMoved() {
+        return 0;
+    }
 }

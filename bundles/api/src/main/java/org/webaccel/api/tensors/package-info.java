@@ -4,5 +4,5 @@
  * {@link org.webaccel.api.tensors.TensorSharing}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.webaccel.api.tensors;

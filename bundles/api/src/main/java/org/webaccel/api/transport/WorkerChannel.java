@@ -58,6 +58,36 @@ public interface WorkerChannel {
     }
 
     /**
+     * Runs a model like {@link #run(ModelDescriptor, ExecutionProvider, Map, List, Map, Map)}, and keeps some of
+     * the inputs sent as bytes in the page once the run succeeds, as if the page had computed them: how the pool
+     * moves a shared tensor from one page to another.
+     *
+     * @param adopt inputs to keep: input name to the id to keep it under
+     * @throws UnsupportedOperationException from a channel that cannot share tensors, when a map is not empty
+     */
+    default CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
+            List<String> outputs, Map<String, String> references, Map<String, String> keep,
+            Map<String, String> adopt) {
+        if (!adopt.isEmpty()) {
+            throw new UnsupportedOperationException("worker " + workerId() + " cannot share tensors");
+        }
+        return run(model, ep, inputs, outputs, references, keep);
+    }
+
+    /**
+     * Reads tensors the page kept, without freeing them: one binary frame from the page, answered as soon as the
+     * page's current run (if any) yields, not behind its queued runs.
+     *
+     * @param ids tensor ids
+     * @return the tensors by id; fails with {@link PageException} (error name {@code SharedTensorMissing}) when
+     *         the page does not hold one, or {@link ChannelClosedException}
+     */
+    default CompletionStage<Map<String, Tensor>> fetchTensors(java.util.Collection<String> ids) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("worker "
+                + workerId() + " cannot share tensors"));
+    }
+
+    /**
      * Frees tensors the page kept. Ids the page does not hold are ignored; nothing is sent when the socket is
      * closed.
      *

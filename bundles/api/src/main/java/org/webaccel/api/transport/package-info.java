@@ -5,5 +5,5 @@
  * HTTP and WebSocket; a test can implement it in memory.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.webaccel.api.transport;

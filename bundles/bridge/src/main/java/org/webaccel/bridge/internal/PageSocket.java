@@ -98,6 +98,42 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
     @Override
     public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
             List<String> outputs, Map<String, String> references, Map<String, String> keep) {
+        return run(model, ep, inputs, outputs, references, keep, Map.of());
+    }
+
+    @Override
+    public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep, Map<String, Tensor> inputs,
+            List<String> outputs, Map<String, String> references, Map<String, String> keep,
+            Map<String, String> adopt) {
+        ObjectNode header = json.createObjectNode();
+        header.put("type", "run");
+        header.put("model", model.id());
+        header.put("url", "../models/" + encode(model.name()) + "/" + encode(model.version()) + "/model.onnx");
+        header.put("ep", ep.id());
+        outputs.forEach(header.putArray("outputs")::add);
+        named(header, "refs", references);
+        named(header, "keep", keep);
+        named(header, "adopt", adopt);
+        return send(header, inputs);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Tensor>> fetchTensors(java.util.Collection<String> tensorIds) {
+        ObjectNode header = json.createObjectNode().put("type", "fetch");
+        tensorIds.forEach(header.putArray("ids")::add);
+        return send(header, Map.of()).thenApply(PageResult::outputs);
+    }
+
+    /** Adds {@code [{"name": ..., "id": ...}]} under {@code field} when there are any. */
+    private static void named(ObjectNode header, String field, Map<String, String> byName) {
+        if (!byName.isEmpty()) {
+            var list = header.putArray(field);
+            byName.forEach((name, tensorId) -> list.addObject().put("name", name).put("id", tensorId));
+        }
+    }
+
+    /** Sends one binary request frame; the page's result frame with the same id completes it. */
+    private CompletableFuture<PageResult> send(ObjectNode header, Map<String, Tensor> inputs) {
         long start = System.nanoTime();
         CompletableFuture<PageResult> result = new CompletableFuture<>();
         if (closedReason != null) {
@@ -105,21 +141,7 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
             return result;
         }
         long id = ids.incrementAndGet();
-        ObjectNode header = json.createObjectNode();
-        header.put("type", "run");
         header.put("id", id);
-        header.put("model", model.id());
-        header.put("url", "../models/" + encode(model.name()) + "/" + encode(model.version()) + "/model.onnx");
-        header.put("ep", ep.id());
-        outputs.forEach(header.putArray("outputs")::add);
-        if (!references.isEmpty()) {
-            var refs = header.putArray("refs");
-            references.forEach((name, tensorId) -> refs.addObject().put("name", name).put("id", tensorId));
-        }
-        if (!keep.isEmpty()) {
-            var kept = header.putArray("keep");
-            keep.forEach((name, tensorId) -> kept.addObject().put("name", name).put("id", tensorId));
-        }
         ByteBuf frame;
         try {
             frame = codec.encode(header, inputs);

@@ -59,7 +59,8 @@ final class Attempt {
             PoolRequest r = lead();
             Map<String, Tensor> inputs = isBatch() ? Batches.join(tickets.stream().map(t -> t.request.inputs).toList())
                     : r.inputs;
-            return worker.channel.run(r.model, ep, inputs, List.of(), r.shares.references(), r.shares.keep());
+            return worker.channel.run(r.model, ep, inputs, List.of(), r.shares.references(), r.shares.keep(),
+                    r.shares.adopt());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -52,17 +52,20 @@ final class PoolRequest {
      * @param references input name to the id of the tensor to read it from
      * @param holder the worker that holds the referenced tensors, or null when the request references none
      * @param keep output name to the id to keep it under
+     * @param adopt input name to the id to keep it under: inputs sent as bytes that were moved from another page
      */
-    record Shares(Map<String, String> references, String holder, Map<String, String> keep) {
-        static final Shares NONE = new Shares(Map.of(), null, Map.of());
+    record Shares(Map<String, String> references, String holder, Map<String, String> keep,
+            Map<String, String> adopt) {
+        static final Shares NONE = new Shares(Map.of(), null, Map.of(), Map.of());
 
         Shares {
             references = Map.copyOf(references);
             keep = Map.copyOf(keep);
+            adopt = Map.copyOf(adopt);
         }
 
         boolean any() {
-            return !references.isEmpty() || !keep.isEmpty();
+            return !references.isEmpty() || !keep.isEmpty() || !adopt.isEmpty();
         }
     }
 

@@ -7,11 +7,12 @@ import org.webaccel.api.transport.WorkerChannel;
 
 /**
  * A request's successful run: its result, and the outputs its page kept (with the page's channel) when the
- * request asked to keep some.
+ * request shared tensors with its page.
  *
  * @param result the result
  * @param kept what the page kept, or empty
- * @param keptOn the channel of the page that kept them, or null when it kept none
+ * @param keptOn the channel of the page that ran it, when the request shared tensors with it (read, kept or
+ *        adopted some); else null
  */
 record Ran(InferenceResult result, List<KeptTensor> kept, WorkerChannel keptOn) {
     Ran {

@@ -2,18 +2,13 @@ package org.webaccel.pool.internal;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -36,65 +31,21 @@ import org.webaccel.api.transport.KeptTensor;
 import org.webaccel.api.transport.WorkerChannel;
 
 /**
- * The {@link TensorSharing} service: the pool's book of the tensors its pages keep. The pages hold the bytes;
- * this class holds their metadata, reference counts and pins, enforces each page's budget by evicting the least
- * recently used unreferenced, unpinned tensors, and remembers why a tensor went away so that a request naming
- * it gets a useful error.
+ * The {@link TensorSharing} service: the pool's book of the tensors its pages keep ({@link TensorBook}). The
+ * pages hold the bytes; this class holds their metadata, reference counts and pins, enforces each page's budget
+ * by evicting the least recently used unreferenced, unpinned tensors, moves tensors to the page a request must
+ * run on ({@link TensorMoves}), and remembers why a tensor went away so that a request naming it gets a useful
+ * error.
  */
 @Component(service = TensorSharing.class, configurationPid = "org.webaccel.pool")
 public final class SharedTensors implements TensorSharing {
     private static final Logger LOG = System.getLogger(SharedTensors.class.getName());
-    /** How many gone ids are remembered with their reason; older ones are reported as unknown. */
-    private static final int GONE_REMEMBERED = 4096;
-
-    private static final class Entry {
-        final String id;
-        final String worker;
-        final String model;
-        final KeptTensor kept;
-        int owners = 1;
-        int inFlight;
-        boolean pinned;
-        long lastUsedNanos = System.nanoTime();
-        long lastUsedMillis = System.currentTimeMillis();
-
-        Entry(String id, String worker, String model, KeptTensor kept) {
-            this.id = id;
-            this.worker = worker;
-            this.model = model;
-            this.kept = kept;
-        }
-
-        void touch() {
-            lastUsedNanos = System.nanoTime();
-            lastUsedMillis = System.currentTimeMillis();
-        }
-
-        boolean evictable() {
-            return owners == 0 && inFlight == 0 && !pinned;
-        }
-
-        SharedTensor snapshot() {
-            return new SharedTensor(id, worker, model, kept.output(), kept.dtype(), kept.shape(), kept.byteSize(),
-                    kept.location(), owners + inFlight, pinned, lastUsedMillis);
-        }
-    }
 
     private final SharedRuns pool;
+    private final TensorMoves moves = new TensorMoves();
     private final AtomicLong ids = new AtomicLong();
-    /** Guarded by this: by id, in the order they were kept. */
-    private final Map<String, Entry> tensors = new LinkedHashMap<>();
-    /** Guarded by this: the channel of every page that holds tensors. */
-    private final Map<String, WorkerChannel> channels = new HashMap<>();
-    /** Guarded by this: why recent tensors went away. */
-    private final Map<String, String> gone = new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > GONE_REMEMBERED;
-        }
-    };
+    /** Guarded by this. */
+    private final TensorBook book = new TensorBook();
     private volatile long budget;
 
     /**
@@ -123,7 +74,7 @@ public final class SharedTensors implements TensorSharing {
         }
         budget = bytesPerPage;
         synchronized (this) {
-            for (String worker : List.copyOf(channels.keySet())) {
+            for (String worker : List.copyOf(book.channels.keySet())) {
                 evict(worker, 0, "the budget of " + bytesPerPage + " bytes per page");
             }
         }
@@ -144,8 +95,17 @@ public final class SharedTensors implements TensorSharing {
         for (String name : keep) {
             keepIds.put(name, "t" + ids.incrementAndGet());
         }
+        String holder = resolved.isEmpty() ? null : resolved.values().iterator().next().worker();
+        boolean move = holder != null && pool.preferElsewhere(holder, options);
+        CompletableFuture<Ran> run = move ? moves.moveAndRun(channel(holder), resolved,
+                (moved, adopt) -> pool.run(model, with(inputs, moved), options, Map.of(), keepIds, adopt),
+                () -> pool.run(model, inputs, options, resolved, keepIds, Map.of()))
+                : pool.run(model, inputs, options, resolved, keepIds, Map.of());
         CompletableFuture<SharedInference> out = new CompletableFuture<>();
-        pool.run(model, inputs, options, resolved, keepIds).whenComplete((ran, error) -> {
+        run.whenComplete((ran, error) -> {
+            if (ran != null && !ran.result().worker().equals(holder) && move) {
+                relocate(ran, resolved.values());
+            }
             unreference(resolved.values());
             if (error != null) {
                 out.completeExceptionally(error instanceof CompletionException && error.getCause() != null
@@ -161,12 +121,69 @@ public final class SharedTensors implements TensorSharing {
         return out;
     }
 
+    private static Map<String, Tensor> with(Map<String, Tensor> inputs, Map<String, Tensor> more) {
+        Map<String, Tensor> all = new LinkedHashMap<>(inputs);
+        all.putAll(more);
+        return all;
+    }
+
+    private synchronized WorkerChannel channel(String worker) {
+        return book.channels.get(worker);
+    }
+
+    private synchronized void pageClosed(String worker, String reason) {
+        book.pageClosed(worker, reason);
+    }
+
+    private long evict(String worker, long room, String why) {
+        return book.evict(worker, room, budget, why);
+    }
+
+    /**
+     * A request ran on another page than the one holding its moved tensors, and that page kept them: they live
+     * there from now on, and the first page frees them. Not when another request still reads a tensor where it
+     * is, or the new page's budget cannot take it: then the new page frees its copy and the tensor stays.
+     */
+    private synchronized void relocate(Ran ran, Collection<SharedTensor> moved) {
+        String to = ran.result().worker();
+        WorkerChannel target = ran.keptOn();
+        if (target == null || !target.isOpen()) {
+            return;
+        }
+        for (SharedTensor t : moved) {
+            SharedEntry e = book.tensors.get(t.id());
+            if (e == null || e.inFlight > 1) {
+                target.releaseTensors(List.of(t.id()));
+                continue;
+            }
+            String from = e.worker;
+            KeptTensor before = e.kept;
+            if (book.channels.putIfAbsent(to, target) == null) {
+                target.onClose(reason -> pageClosed(to, reason));
+            }
+            e.worker = to;
+            e.kept = new KeptTensor(before.output(), before.id(), before.dtype(), before.shape(), before.byteSize(),
+                    "cpu");
+            if (evict(to, 0, "room for " + t.id() + " moved from worker " + from) > 0) {
+                e.worker = from;
+                e.kept = before;
+                target.releaseTensors(List.of(t.id()));
+                continue;
+            }
+            WorkerChannel source = book.channels.get(from);
+            if (source != null) {
+                source.releaseTensors(List.of(t.id()));
+            }
+            LOG.log(Level.DEBUG, "shared tensor " + t.id() + " moved from worker " + from + " to " + to);
+        }
+    }
+
     /** Resolves the references and counts the request as one more holder of each, all or none. */
     private synchronized Map<String, SharedTensor> acquire(Map<String, String> references) {
-        Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, SharedEntry> entries = new LinkedHashMap<>();
         for (Map.Entry<String, String> ref : references.entrySet()) {
-            Entry e = entry(ref.getValue(), "input '" + ref.getKey() + "' references ");
-            Entry other = entries.values().stream().filter(o -> !o.worker.equals(e.worker)).findFirst().orElse(null);
+            SharedEntry e = book.entry(ref.getValue(), "input '" + ref.getKey() + "' references ");
+            SharedEntry other = entries.values().stream().filter(o -> !o.worker.equals(e.worker)).findFirst().orElse(null);
             if (other != null) {
                 throw new InvalidInputException("a request runs on one page, but its shared tensors are on two: "
                         + other.id + " on " + other.worker + " and " + e.id + " on " + e.worker
@@ -185,7 +202,7 @@ public final class SharedTensors implements TensorSharing {
 
     private synchronized void unreference(Collection<SharedTensor> referenced) {
         for (SharedTensor t : referenced) {
-            Entry e = tensors.get(t.id());
+            SharedEntry e = book.tensors.get(t.id());
             if (e != null) {
                 e.inFlight--;
                 e.touch();
@@ -205,26 +222,26 @@ public final class SharedTensors implements TensorSharing {
         List<String> newIds = keptNow.stream().map(KeptTensor::id).toList();
         synchronized (this) {
             if (channel == null || !channel.isOpen()) {
-                newIds.forEach(id -> gone.put(id, "worker " + worker + " closed as it returned the result"));
+                newIds.forEach(id -> book.gone(id, "worker " + worker + " closed as it returned the result"));
                 throw new TensorGoneException(newIds.get(0), "worker " + worker + " closed before its kept outputs "
                         + newIds + " could be booked; compute them again");
             }
-            if (channels.putIfAbsent(worker, channel) == null) {
+            if (book.channels.putIfAbsent(worker, channel) == null) {
                 channel.onClose(reason -> pageClosed(worker, reason));
             }
             Map<String, SharedTensor> kept = new LinkedHashMap<>();
             long added = 0;
             for (KeptTensor k : keptNow) {
-                Entry e = new Entry(k.id(), worker, result.model(), k);
-                tensors.put(k.id(), e);
+                SharedEntry e = new SharedEntry(k.id(), worker, result.model(), k);
+                book.tensors.put(k.id(), e);
                 kept.put(k.output(), e.snapshot());
                 added += k.byteSize();
             }
             long over = evict(worker, 0, "room for " + newIds);
             if (over > 0) {
-                long held = bytesOn(worker) - added;
-                newIds.forEach(tensors::remove);
-                newIds.forEach(id -> gone.put(id, "refused: worker " + worker + "'s shared tensor budget was full"));
+                long held = book.bytesOn(worker) - added;
+                newIds.forEach(book.tensors::remove);
+                newIds.forEach(id -> book.gone(id, "refused: worker " + worker + "'s shared tensor budget was full"));
                 channel.releaseTensors(newIds);
                 throw new RejectedException("keeping " + keptNow.stream().map(KeptTensor::output).toList() + " of "
                         + result.model() + " (" + added + " bytes) on worker " + worker + " would exceed its budget of "
@@ -235,103 +252,26 @@ public final class SharedTensors implements TensorSharing {
         }
     }
 
-    /**
-     * Evicts the worker's least recently used evictable tensors until it holds at most its budget minus
-     * {@code room}.
-     *
-     * @return the bytes still over the budget when nothing more can be evicted (0 when it fits)
-     */
-    private long evict(String worker, long room, String why) {
-        long limit = budget - room;
-        long used = bytesOn(worker);
-        if (used <= limit) {
-            return 0;
-        }
-        List<Entry> candidates = new ArrayList<>();
-        for (Entry e : tensors.values()) {
-            if (e.worker.equals(worker) && e.evictable()) {
-                candidates.add(e);
-            }
-        }
-        candidates.sort((a, b) -> Long.compare(a.lastUsedNanos, b.lastUsedNanos));
-        List<String> evicted = new ArrayList<>();
-        String at = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        for (Entry e : candidates) {
-            if (used <= limit) {
-                break;
-            }
-            tensors.remove(e.id);
-            gone.put(e.id, "evicted from worker " + worker + " at " + at + " to make " + why + " (least recently "
-                    + "used, unreferenced, unpinned; budget " + budget + " bytes per page)");
-            used -= e.kept.byteSize();
-            evicted.add(e.id);
-        }
-        if (!evicted.isEmpty()) {
-            LOG.log(Level.INFO, "evicted shared tensors " + evicted + " from worker " + worker + " for " + why);
-            WorkerChannel c = channels.get(worker);
-            if (c != null) {
-                c.releaseTensors(evicted);
-            }
-        }
-        return Math.max(0, used - limit);
-    }
-
-    private long bytesOn(String worker) {
-        long used = 0;
-        for (Entry e : tensors.values()) {
-            if (e.worker.equals(worker)) {
-                used += e.kept.byteSize();
-            }
-        }
-        return used;
-    }
-
-    private synchronized void pageClosed(String worker, String reason) {
-        channels.remove(worker);
-        List<String> lost = new ArrayList<>();
-        tensors.values().removeIf(e -> {
-            if (e.worker.equals(worker)) {
-                gone.put(e.id, "worker " + worker + " that held it closed (" + reason + ")");
-                lost.add(e.id);
-                return true;
-            }
-            return false;
-        });
-        if (!lost.isEmpty()) {
-            LOG.log(Level.INFO, "shared tensors " + lost + " lost with worker " + worker + ": " + reason);
-        }
-    }
-
-    private Entry entry(String id, String context) {
-        Entry e = id == null ? null : tensors.get(id);
-        if (e == null) {
-            String why = id == null ? null : gone.get(id);
-            throw new TensorGoneException(id, context + "shared tensor " + id + ", which is gone: "
-                    + (why == null ? "no page holds it (unknown id)" : why));
-        }
-        return e;
-    }
-
     @Override
     public synchronized List<SharedTensor> tensors() {
-        return tensors.values().stream().map(Entry::snapshot).toList();
+        return book.tensors.values().stream().map(SharedEntry::snapshot).toList();
     }
 
     @Override
     public synchronized Optional<SharedTensor> find(String id) {
-        return Optional.ofNullable(tensors.get(id)).map(Entry::snapshot);
+        return Optional.ofNullable(book.tensors.get(id)).map(SharedEntry::snapshot);
     }
 
     @Override
     public synchronized SharedTensor retain(String id) {
-        Entry e = entry(id, "cannot retain ");
+        SharedEntry e = book.entry(id, "cannot retain ");
         e.owners++;
         return e.snapshot();
     }
 
     @Override
     public synchronized SharedTensor release(String id) {
-        Entry e = entry(id, "cannot release ");
+        SharedEntry e = book.entry(id, "cannot release ");
         if (e.owners == 0) {
             throw new IllegalStateException("shared tensor " + id + " has no reference left to release");
         }
@@ -344,7 +284,7 @@ public final class SharedTensors implements TensorSharing {
 
     @Override
     public synchronized SharedTensor pin(String id, boolean pinned) {
-        Entry e = entry(id, pinned ? "cannot pin " : "cannot unpin ");
+        SharedEntry e = book.entry(id, pinned ? "cannot pin " : "cannot unpin ");
         e.pinned = pinned;
         SharedTensor after = e.snapshot();
         if (!pinned) {
@@ -355,14 +295,14 @@ public final class SharedTensors implements TensorSharing {
 
     @Override
     public synchronized void delete(String id) {
-        Entry e = entry(id, "cannot delete ");
+        SharedEntry e = book.entry(id, "cannot delete ");
         if (e.inFlight > 0) {
             throw new IllegalStateException("shared tensor " + id + " is referenced by " + e.inFlight
                     + " request(s) that have not ended yet");
         }
-        tensors.remove(id);
-        gone.put(id, "deleted");
-        WorkerChannel c = channels.get(e.worker);
+        book.tensors.remove(id);
+        book.gone(id, "deleted");
+        WorkerChannel c = book.channels.get(e.worker);
         if (c != null) {
             c.releaseTensors(List.of(id));
         }
@@ -375,11 +315,17 @@ public final class SharedTensors implements TensorSharing {
 
     @Override
     public synchronized Map<String, Long> bytesByWorker() {
-        Map<String, Long> used = new TreeMap<>();
-        for (Entry e : tensors.values()) {
-            used.merge(e.worker, e.kept.byteSize(), Long::sum);
-        }
-        return used;
+        return book.bytesByWorker();
+    }
+
+    @Override
+    public long tensorsMoved() {
+        return moves.tensors();
+    }
+
+    @Override
+    public long bytesMoved() {
+        return moves.bytes();
     }
 
     /** @return the element type and shape as text, e.g. {@code float32[1, 16, 128]} */

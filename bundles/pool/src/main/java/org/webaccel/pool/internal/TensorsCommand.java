@@ -45,6 +45,32 @@ public final class TensorsCommand {
         out.append("; budget ").append(sharing.budgetBytesPerPage()).append(" bytes per page").append('\n');
         used.forEach((worker, bytes) -> out.append("  ").append(worker).append(": ").append(bytes)
                 .append(" bytes held\n"));
+        out.append("moved between pages: ").append(sharing.tensorsMoved()).append(" tensor(s), ")
+                .append(sharing.bytesMoved()).append(" bytes\n");
         return out.toString();
+    }
+
+    /**
+     * Pins, unpins, releases or deletes one shared tensor.
+     *
+     * @param action {@code pin}, {@code unpin}, {@code release} or {@code delete}
+     * @param id the tensor's id
+     * @return the tensor after the change, or that it was deleted
+     * @throws IllegalArgumentException for an unknown action
+     */
+    public String tensors(String action, String id) {
+        SharedTensor after = switch (action) {
+            case "pin" -> sharing.pin(id, true);
+            case "unpin" -> sharing.pin(id, false);
+            case "release" -> sharing.release(id);
+            case "delete" -> {
+                sharing.delete(id);
+                yield null;
+            }
+            default -> throw new IllegalArgumentException("unknown action '" + action + "'; use pin, unpin, release "
+                    + "or delete");
+        };
+        return after == null ? "deleted " + id + "\n" : String.format("%s on %s: %d reference(s), %s%n", after.id(),
+                after.worker(), after.references(), after.pinned() ? "pinned" : "not pinned");
     }
 }

@@ -162,12 +162,12 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
     @Override
     public CompletionStage<InferenceResult> infer(String model, Map<String, Tensor> inputs,
             InferenceOptions options) {
-        return run(model, inputs, options, Map.of(), Map.of()).thenApply(Ran::result);
+        return run(model, inputs, options, Map.of(), Map.of(), Map.of()).thenApply(Ran::result);
     }
 
     @Override
     public CompletableFuture<Ran> run(String model, Map<String, Tensor> inputs, InferenceOptions options,
-            Map<String, SharedTensor> references, Map<String, String> keep) {
+            Map<String, SharedTensor> references, Map<String, String> keep, Map<String, String> adopt) {
         PoolRequest r;
         try {
             ModelDescriptor d = resolve(model);
@@ -175,7 +175,7 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
             InferenceOptions o = options == null ? InferenceOptions.defaults() : options;
             BackendChoices.check(o.backend(), workforce.status());
             r = new PoolRequest(requestSeq.incrementAndGet(), d, inputs == null ? Map.of() : inputs, o,
-                    System.nanoTime(), shares(d, references, keep));
+                    System.nanoTime(), shares(d, inputs, references, keep, adopt));
         } catch (InferenceException e) {
             admission.countRejected();
             return CompletableFuture.failedFuture(e);
@@ -185,9 +185,17 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
         return ran;
     }
 
-    private static PoolRequest.Shares shares(ModelDescriptor d, Map<String, SharedTensor> references,
-            Map<String, String> keep) {
-        if (references.isEmpty() && keep.isEmpty()) {
+    @Override
+    public boolean preferElsewhere(String holder, InferenceOptions options) {
+        Route route = Route.of(options == null ? InferenceOptions.defaults() : options);
+        synchronized (state.lock) {
+            return state.workers.betterThanHolder(holder, route);
+        }
+    }
+
+    private static PoolRequest.Shares shares(ModelDescriptor d, Map<String, Tensor> inputs,
+            Map<String, SharedTensor> references, Map<String, String> keep, Map<String, String> adopt) {
+        if (references.isEmpty() && keep.isEmpty() && adopt.isEmpty()) {
             return PoolRequest.Shares.NONE;
         }
         for (String name : keep.keySet()) {
@@ -196,10 +204,16 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
                         + "outputs are " + d.outputs());
             }
         }
+        for (String name : adopt.keySet()) {
+            if (inputs == null || !inputs.containsKey(name)) {
+                throw new InvalidInputException("input '" + name + "' of model '" + d.name() + "' is to be kept in "
+                        + "the page but is not sent as bytes");
+            }
+        }
         Map<String, String> ids = new LinkedHashMap<>();
         references.forEach((input, t) -> ids.put(input, t.id()));
         String holder = references.values().stream().map(SharedTensor::worker).findFirst().orElse(null);
-        return new PoolRequest.Shares(ids, holder, keep);
+        return new PoolRequest.Shares(ids, holder, keep, adopt);
     }
 
     private ModelDescriptor resolve(String model) {

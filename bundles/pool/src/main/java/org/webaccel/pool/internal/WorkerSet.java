@@ -73,6 +73,41 @@ final class WorkerSet {
         return free;
     }
 
+    /**
+     * @return whether a request that reads tensors the worker {@code holder} keeps should run on another worker,
+     *         with the tensors moved there: the holder is draining, its backend is not one the request may run
+     *         on, it lacks the provider the request must run on while another allowed worker has it, or the
+     *         request prefers another backend that has a worker in service. A busy holder is waited for: moving
+     *         the bytes through the pool usually costs more than the wait. False when the holder is not in
+     *         service.
+     */
+    boolean betterThanHolder(String holder, Route route) {
+        Worker h = null;
+        for (Worker w : workers) {
+            if (w.id.equals(holder)) {
+                h = w;
+            }
+        }
+        if (h == null) {
+            return false;
+        }
+        if (h.isDraining() || !route.allows(h.host.backend, h.host.family)) {
+            return true;
+        }
+        boolean holderHasProvider = route.ep() == ExecutionProvider.AUTO || h.supports(route.ep());
+        boolean holderPreferred = route.backend() == null || route.prefers(h.host.backend, h.host.family);
+        for (Worker w : workers) {
+            if (w == h || w.isDraining() || !route.allows(w.host.backend, w.host.family)) {
+                continue;
+            }
+            boolean hasProvider = route.ep() == ExecutionProvider.AUTO || w.supports(route.ep());
+            if (hasProvider && (!holderHasProvider || !holderPreferred && route.prefers(w.host.backend, w.host.family))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether a worker with this id is in service */
     boolean has(String id) {
         for (Worker w : workers) {

@@ -80,4 +80,31 @@ public class WorkerSetTest {
         assertFalse("the backend it requires failed the model", set.anyCouldServe(t));
         assertTrue(set.unsupportedReasons(t), set.unsupportedReasons(t).contains("c: the request requires backend firefox"));
     }
+
+    @Test
+    public void sharedTensorsMoveOnlyWhenTheirPageCannotOrShouldNotRunTheRequest() {
+        WorkerSet set = new WorkerSet();
+        Worker c = Workers.ready("c", "chromium", false, 2);
+        Worker g = Workers.ready("g", "chromium", true, 2);
+        Worker f = Workers.ready("f", "firefox", false, 2);
+        set.add(c);
+        set.add(g);
+        set.add(f);
+        Route any = Tickets.ticket("m", (BackendChoice) null).route;
+        assertFalse("its page can run it", set.betterThanHolder("c", any));
+        attemptOn(c);
+        assertFalse("a busy page is waited for", set.betterThanHolder("c", any));
+        assertTrue("another backend is required",
+                set.betterThanHolder("c", Tickets.ticket("m", BackendChoice.require("firefox")).route));
+        assertTrue("another backend is preferred and has a page",
+                set.betterThanHolder("c", Tickets.ticket("m", BackendChoice.prefer("firefox")).route));
+        assertFalse("the holder is of the preferred backend",
+                set.betterThanHolder("c", Tickets.ticket("m", BackendChoice.prefer("chromium")).route));
+        Route webgpu = new Route(ExecutionProvider.WEBGPU, java.util.Set.of(), false, null);
+        assertTrue("the holder has no WebGPU, another page has", set.betterThanHolder("c", webgpu));
+        assertFalse(set.betterThanHolder("g", webgpu));
+        assertFalse("a page not in service holds nothing to move", set.betterThanHolder("gone", any));
+        c.drain();
+        assertTrue("a draining page gives its tensors away", set.betterThanHolder("c", any));
+    }
 }
