@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -105,6 +108,30 @@ public class MetricsCommandsInFelixTest {
         String trends = gogo("pool:trends");
         assertTrue(trends, trends.startsWith("no trends"));
         assertEquals(0, JSON.readTree(gogo("pool:trends --json")).size());
+
+        // the report in each format, written to files, with a latency plot of the inferences just run
+        Path folder = Files.createTempDirectory("webaccel-report");
+        Path html = folder.resolve("report.html");
+        String wrote = gogo("pool:report --format html --out " + html);
+        assertEquals("wrote html report to " + html + " (" + Files.size(html) + " bytes)"
+                + System.lineSeparator(), wrote);
+        String page = Files.readString(html);
+        assertTrue(page, page.startsWith("<!DOCTYPE html>"));
+        assertTrue(page, page.matches("(?s).*<td>image-classifier:1</td><td>chromium</td><td>wasm</td>"
+                + "<td class=\"n\">5</td>.*"));
+        assertTrue(page, page.matches("(?s).*<h3>image-classifier</h3>\\s*<svg .*<path d=\"M[0-9.]+ [0-9.]+.*"
+                + "<circle .*</svg>.*"));
+        assertTrue(page, !page.matches("(?s).*(src|href)=\"(https?:)?//.*") && !page.contains("<script"));
+        String md = gogo("pool:report --format markdown");
+        assertTrue(md, md.matches("(?s).*\\n\\| image-classifier:1 \\| chromium \\| wasm \\| 5 \\| 0\\.0 % \\|.*"));
+        assertEquals(JSON.readTree(gogo("pool:report --json")).path("summaries"),
+                JSON.readTree(gogo("pool:report --format json")).path("summaries"));
+        expectError("pool:report --format pdf --out " + folder.resolve("r.pdf"),
+                "unknown --format 'pdf'; expected one of text, markdown, html, json");
+        expectError("pool:report --format html --out " + folder, "is a folder");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals("only report.html", 1, files.count());
+        }
 
         expectError("pool:report --days zero", "--days expects a whole number from 1 to 3650; got 'zero'");
         expectError("pool:history image-classifier --limit 0", "--limit must be from 1 to 10000; got 0");

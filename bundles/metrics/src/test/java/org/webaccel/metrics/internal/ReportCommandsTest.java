@@ -65,7 +65,7 @@ public class ReportCommandsTest {
 
     @Test
     public void reportShowsOneRowPerSeriesWithItsLatencyAndErrors() {
-        String out = commands.report("1", false);
+        String out = commands.report("1", "", false, "");
         assertTrue(out, out.startsWith("performance over the last 1 day (since 2026-11-19 12:00:00 UTC)"));
         assertTrue(out, out.matches("(?s).*MODEL\\s+BACKEND\\s+EP\\s+COUNT\\s+ERRORS\\s+MEAN ms\\s+P50 ms\\s+P95 ms"
                 + "\\s+P99 ms.*"));
@@ -76,13 +76,13 @@ public class ReportCommandsTest {
         assertTrue(out, out.contains("recommended backend per model type"));
         assertTrue(out, out.matches("(?s).*\\ntext-embedding\\s+chromium\\s+wasm\\s+.*"));
         assertTrue(out, out.contains("recording: accepted 301, written 301, dropped 0, buffered 0; database " + db));
-        String week = commands.report("7", false);
+        String week = commands.report("7", "", false, "");
         assertTrue(week, week.matches("(?s).*\\nbert:1\\s+chromium\\s+wasm\\s+200\\s+.*"));
     }
 
     @Test
     public void reportAsJson() throws Exception {
-        JsonNode r = JSON.readTree(commands.report("7", true));
+        JsonNode r = JSON.readTree(commands.report("7", "", true, ""));
         assertEquals(7, r.path("days").asInt());
         assertEquals(3, r.path("summaries").size());
         JsonNode firefox = r.path("summaries").get(1);
@@ -129,9 +129,9 @@ public class ReportCommandsTest {
 
     @Test
     public void badArgumentsGetSpecificErrors() {
-        expect(() -> commands.report("abc", false), "--days expects a whole number from 1 to 3650; got 'abc'");
-        expect(() -> commands.report("0", false), "--days must be from 1 to 3650; got 0");
-        expect(() -> commands.report("99999", true), "--days must be from 1 to 3650; got 99999");
+        expect(() -> commands.report("abc", "", false, ""), "--days expects a whole number from 1 to 3650; got 'abc'");
+        expect(() -> commands.report("0", "", false, ""), "--days must be from 1 to 3650; got 0");
+        expect(() -> commands.report("99999", "", true, ""), "--days must be from 1 to 3650; got 99999");
         expect(() -> commands.history("-5", false, "bert"), "--limit must be from 1 to 10000; got -5");
         expect(() -> commands.history("ten", false, "bert"), "--limit expects a whole number");
         expect(() -> commands.history("5", false, "--limt"), "unknown option or empty model '--limt'");
