@@ -98,9 +98,9 @@ public class ReportCommandsTest {
 
     @Test
     public void trendsCallTheSlowdownAndNothingElse() throws Exception {
-        String out = commands.trends(false);
-        assertTrue(out, out.matches("(?s).*\\nbert:1\\s+chromium\\s+wasm\\s+degrading\\s+major\\s+\\+[34]\\d\\.\\d %.*"));
-        JsonNode t = JSON.readTree(commands.trends(true));
+        String out = commands.trends("latency", false);
+        assertTrue(out, out.matches("(?s).*\\nlatency\\s+bert:1\\s+chromium\\s+wasm\\s+degrading\\s+major\\s+\\+[34]\\d\\.\\d %.*"));
+        JsonNode t = JSON.readTree(commands.trends("latency", true));
         assertEquals("only chromium has both windows", 1, t.size());
         assertEquals("degrading", t.get(0).path("direction").asText());
         assertTrue(t.get(0).path("significant").asBoolean());

@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.webaccel.api.metrics.InferenceRecord;
+import org.webaccel.api.metrics.Metric;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.metrics.Recommendation;
 import org.webaccel.api.metrics.Trend;
@@ -124,33 +125,44 @@ public final class ReportCommands {
     }
 
     /**
+     * @param metric {@code latency}, {@code throughput}, {@code errors}, {@code memory}, {@code loading} or
+     *        {@code all}
      * @param asJson print JSON instead of a table
-     * @return the trend verdict of every series with samples in both the baseline and the recent window
+     * @return the trend verdict of every series with samples of the metric in both the baseline and the recent
+     *         window
      */
-    @Descriptor("latency trends: recent window against the baseline before it (Mann-Whitney U and Welch's t)")
+    @Descriptor("trends of latency, throughput, errors, memory and loading time: recent window against the "
+            + "baseline before it (Mann-Whitney U and Welch's t)")
     public String trends(
+            @Descriptor("latency, throughput, errors, memory, loading or all") @Parameter(names = "--metric",
+                    absentValue = "all") String metric,
             @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false")
             boolean asJson) {
-        List<Trend> trends = store.trends();
+        List<Metric> metrics = metrics(metric);
+        List<Trend> trends = new ArrayList<>();
+        metrics.forEach(m -> trends.addAll(store.trends(m)));
         if (asJson) {
             ArrayNode a = json.createArrayNode();
             trends.forEach(t -> a.add(shape.trend(t)));
             return write(a);
         }
         if (trends.isEmpty()) {
-            return "no trends: no model has successful samples in both the baseline and the recent window"
-                    + System.lineSeparator();
+            return "no trends: no model has samples of " + (metrics.size() == 1 ? metrics.get(0).id() : "any metric")
+                    + " in both the baseline and the recent window" + System.lineSeparator();
         }
-        TextTable table = new TextTable("MODEL", "BACKEND", "EP", "VERDICT", "SEVERITY", ">CHANGE", ">BASELINE p50",
-                ">RECENT p50", ">SAMPLES", ">p MANN-WHITNEY", ">p WELCH", ">SLOPE ms/h");
-        for (Trend t : trends) {
-            table.row(t.model() + ":" + t.version(), t.backend(), t.executionProvider().id(),
-                    t.direction().name().toLowerCase(Locale.ROOT) + (t.significant() ? "" : " (not significant)"),
-                    t.severity().name().toLowerCase(Locale.ROOT), Numbers.signedPercent(t.percentChange()),
-                    ms(t.baselineMedianMs()), ms(t.recentMedianMs()), t.baselineCount() + "/" + t.recentCount(),
-                    p(t.mannWhitneyP()), p(t.welchP()), num(t.slopeMsPerHour()));
+        return new TrendTable().render(trends);
+    }
+
+    private static List<Metric> metrics(String metric) {
+        if (metric.trim().equalsIgnoreCase("all")) {
+            return List.of(Metric.values());
         }
-        return table.toString();
+        try {
+            return List.of(Metric.of(metric));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --metric '" + metric + "'; expected one of latency, "
+                    + "throughput, errors, memory, loading, all");
+        }
     }
 
     /** Without a model: says how to call it. */
