@@ -2,6 +2,7 @@ package org.webaccel.metrics.internal.shell;
 
 import static org.webaccel.metrics.internal.shell.HtmlReport.escape;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.webaccel.api.metrics.LatencyPoint;
  * One inline SVG plot of a model's latency over time: a solid line of the median and a dashed line of the
  * 95th percentile per backend and execution provider, on a shared time axis from the start to the end of the
  * report's window, with a dot on each median. A step whose inferences all failed has no latency and breaks
- * the line.
+ * the line, and so does a stretch without inferences longer than a tenth of the window: a straight line
+ * across it would show latencies nobody measured.
  */
 final class LatencyChart {
     static final int WIDTH = 720;
@@ -28,6 +30,7 @@ final class LatencyChart {
 
     private final Instant from;
     private final Instant to;
+    private final long gapMillis;
 
     /**
      * @param from the left end of the time axis
@@ -39,6 +42,7 @@ final class LatencyChart {
         }
         this.from = from;
         this.to = to;
+        this.gapMillis = Duration.between(from, to).toMillis() / 10;
     }
 
     /**
@@ -103,12 +107,17 @@ final class LatencyChart {
     private void line(StringBuilder svg, List<LatencyPoint> points, double top, String colour, boolean p95) {
         StringBuilder d = new StringBuilder();
         boolean drawing = false;
+        Instant last = null;
         for (LatencyPoint p : points) {
             double v = p95 ? p.p95Ms() : p.p50Ms();
             if (!Double.isFinite(v)) {
                 drawing = false;
                 continue;
             }
+            if (last != null && Duration.between(last, p.start()).toMillis() > gapMillis) {
+                drawing = false;
+            }
+            last = p.start();
             d.append(drawing ? " L" : (d.length() == 0 ? "M" : " M"))
                     .append(String.format(Locale.ROOT, "%.1f %.1f", x(p.start()), y(v, top)));
             drawing = true;
