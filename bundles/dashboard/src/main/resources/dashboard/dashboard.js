@@ -132,9 +132,10 @@ function renderTables(s) {
     // errors change in percentage points, every other metric in percent
     const unit = t.metric === "errors" ? " pts" : " %";
     cell(tr, t.percentChange === null ? "-" : (t.percentChange >= 0 ? "+" : "") + fmt(t.percentChange, 1) + unit, "n");
-    const digits = t.metric === "throughput" ? 3 : 1;
-    cell(tr, fmt(t.baselineMedianMs, digits), "n");
-    cell(tr, fmt(t.recentMedianMs, digits), "n");
+    // throughput is often a small fraction of one inference per second: three significant digits
+    const value = v => v === null ? "-" : t.metric === "throughput" ? Number(v).toPrecision(3) : fmt(v, 1);
+    cell(tr, value(t.baselineMedianMs), "n");
+    cell(tr, value(t.recentMedianMs), "n");
     cell(tr, t.unit);
     cell(tr, t.baselineCount + "/" + t.recentCount, "n");
     cell(tr, t.mannWhitneyP === null ? "-" : Number(t.mannWhitneyP).toPrecision(2), "n");

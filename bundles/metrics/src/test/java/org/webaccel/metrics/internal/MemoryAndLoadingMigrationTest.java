@@ -83,6 +83,9 @@ public class MemoryAndLoadingMigrationTest {
             InferenceRecord latest = store.history("bert:1", 1).get(0);
             assertEquals("the latest created the session", 850.0, latest.loadMs(), 0);
             assertEquals(400L << 20, latest.residentBytes());
+            String table = new org.webaccel.metrics.internal.shell.ReportCommands(store,
+                    Clock.fixed(NOW, ZoneOffset.UTC)).history("1", false, "bert");
+            assertTrue(table, table.split("\\R")[1].matches(".*\\s20\\.0\\s+22\\.0\\s+850\\.0\\s+400\\s+ok"));
             InferenceRecord next = store.history("bert", 30).get(29);
             assertEquals(0.0, next.loadMs(), 0);
 

@@ -113,10 +113,11 @@ public class ReportCommandsTest {
         String[] lines = out.split("\\R");
         assertEquals(out, 4, lines.length);
         assertTrue(out, lines[0].matches("TIME \\(UTC\\)\\s+MODEL\\s+PRECISION\\s+BACKEND\\s+EP\\s+WORKER\\s+BATCH"
-                + "\\s+QUEUED ms\\s+TRANSFER ms\\s+COMPUTE ms\\s+TOTAL ms\\s+RESULT"));
+                + "\\s+QUEUED ms\\s+TRANSFER ms\\s+COMPUTE ms\\s+TOTAL ms\\s+LOAD ms\\s+MEMORY MiB\\s+RESULT"));
         assertTrue(out, lines[1].matches("2026-11-20 12:00:00\\.000\\s+bert:1\\s+fp32\\s+chromium\\s+wasm\\s+w1\\s+1"
                 + "\\s+0\\.5\\s+1\\.5\\s+.*\\s+ok"));
         assertTrue(out, lines[2].matches(".*\\sfirefox\\s+webgpu\\s.*\\sDeadlineExceededException"));
+        assertTrue("load and memory not recorded: " + out, lines[1].matches(".*\\s-\\s+-\\s+ok"));
         JsonNode h = JSON.readTree(commands.history("1", true, "resnet:2"));
         assertEquals(1, h.size());
         assertEquals("int8", h.get(0).path("precision").asText());

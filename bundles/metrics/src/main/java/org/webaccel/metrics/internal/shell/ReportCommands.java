@@ -199,11 +199,13 @@ public final class ReportCommands {
             return "no records of model '" + model + "' in " + store.status().database() + System.lineSeparator();
         }
         TextTable table = new TextTable("TIME (UTC)", "MODEL", "PRECISION", "BACKEND", "EP", "WORKER", ">BATCH",
-                ">QUEUED ms", ">TRANSFER ms", ">COMPUTE ms", ">TOTAL ms", "RESULT");
+                ">QUEUED ms", ">TRANSFER ms", ">COMPUTE ms", ">TOTAL ms", ">LOAD ms", ">MEMORY MiB", "RESULT");
         for (InferenceRecord r : records) {
             table.row(TIME.format(r.time()), r.model() + ":" + r.version(), r.precision(), dash(r.backend()),
                     r.executionProvider().id(), dash(r.worker()), r.batchSize(), ms(r.queuedMs()),
-                    ms(r.transferMs()), ms(r.computeMs()), ms(r.totalMs()), r.succeeded() ? "ok" : r.failure());
+                    ms(r.transferMs()), ms(r.computeMs()), ms(r.totalMs()), ms(r.loadMs()),
+                    r.residentBytes() < 0 ? "-" : Long.toString(r.residentBytes() >> 20),
+                    r.succeeded() ? "ok" : r.failure());
         }
         return table.toString();
     }

@@ -41,6 +41,7 @@ final class TrendTable {
         if (!Double.isFinite(v)) {
             return "-";
         }
-        return t.metric() == Metric.THROUGHPUT ? String.format(Locale.ROOT, "%.3f", v) : Numbers.ms(v);
+        // throughput is often a small fraction of one inference per second: three significant digits
+        return t.metric() == Metric.THROUGHPUT ? String.format(Locale.ROOT, "%.3g", v) : Numbers.ms(v);
     }
 }
