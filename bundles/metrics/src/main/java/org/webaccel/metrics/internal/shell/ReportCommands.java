@@ -3,8 +3,6 @@ package org.webaccel.metrics.internal.shell;
 import static org.webaccel.metrics.internal.shell.Numbers.TIME;
 import static org.webaccel.metrics.internal.shell.Numbers.dash;
 import static org.webaccel.metrics.internal.shell.Numbers.ms;
-import static org.webaccel.metrics.internal.shell.Numbers.num;
-import static org.webaccel.metrics.internal.shell.Numbers.p;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
