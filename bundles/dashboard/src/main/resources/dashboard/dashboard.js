@@ -123,19 +123,26 @@ function renderTables(s) {
   const verdicts = s.trends && s.trends.verdicts ? s.trends.verdicts : [];
   fillTable("trends", verdicts, (tr, t) => {
     tr.dataset.series = t.model + " " + t.backend + " " + t.ep;
+    tr.dataset.metric = t.metric;
+    cell(tr, t.metric);
     cell(tr, t.model);
     cell(tr, t.backend);
     cell(tr, t.ep);
     cell(tr, t.direction + (t.significant ? "" : " (not significant)"), "verdict-" + t.direction);
     cell(tr, t.severity);
-    cell(tr, t.percentChange === null ? "-" : (t.percentChange >= 0 ? "+" : "") + fmt(t.percentChange, 1) + " %", "n");
-    cell(tr, fmt(t.baselineMedianMs, 1), "n");
-    cell(tr, fmt(t.recentMedianMs, 1), "n");
+    // errors change in percentage points, every other metric in percent
+    const unit = t.metric === "errors" ? " pts" : " %";
+    cell(tr, t.percentChange === null ? "-" : (t.percentChange >= 0 ? "+" : "") + fmt(t.percentChange, 1) + unit, "n");
+    // throughput is often a small fraction of one inference per second: three significant digits
+    const value = v => v === null ? "-" : t.metric === "throughput" ? Number(v).toPrecision(3) : fmt(v, 1);
+    cell(tr, value(t.baselineMedianMs), "n");
+    cell(tr, value(t.recentMedianMs), "n");
+    cell(tr, t.unit);
     cell(tr, t.baselineCount + "/" + t.recentCount, "n");
     cell(tr, t.mannWhitneyP === null ? "-" : Number(t.mannWhitneyP).toPrecision(2), "n");
     cell(tr, t.welchP === null ? "-" : Number(t.welchP).toPrecision(2), "n");
   }, s.trends && s.trends.error ? "trends unavailable: " + s.trends.error
-      : "no verdicts yet: no series has successful samples in both the baseline and the recent window");
+      : "no verdicts yet: no series has samples of any metric in both the baseline and the recent window");
 }
 
 // The newest entries of a breaker's history as lines in one cell; the rest are counted.

@@ -112,10 +112,16 @@ public class DashboardTest {
         assertTrue("served " + served, served >= 12);
         assertTrue(page.textContent("#backends tbody"), page.textContent("#backends tbody").contains("closed"));
         // the seeded week, migrated from schema version 1: Chromium got faster, Firefox did not change
-        String chromiumTrend = page.textContent("#trends tr[data-series='image-classifier:1 chromium wasm']");
+        String chromiumTrend = page.textContent(
+                "#trends tr[data-metric='latency'][data-series='image-classifier:1 chromium wasm']");
         assertTrue(chromiumTrend, chromiumTrend.matches("(?s).*improving.*-[3-6]\\d\\.\\d %.*"));
-        String firefoxTrend = page.textContent("#trends tr[data-series='image-classifier:1 firefox wasm']");
+        String firefoxTrend = page.textContent(
+                "#trends tr[data-metric='latency'][data-series='image-classifier:1 firefox wasm']");
         assertTrue(firefoxTrend, firefoxTrend.contains("stable (not significant)"));
+        // the other metrics of the same history: its rows have throughput and errors, but no memory or loading
+        assertEquals(2, page.locator("#trends tr[data-metric='throughput']").count());
+        assertEquals(2, page.locator("#trends tr[data-metric='errors']").count());
+        assertEquals(0, page.locator("#trends tr[data-metric='memory']").count());
 
         Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
         page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));

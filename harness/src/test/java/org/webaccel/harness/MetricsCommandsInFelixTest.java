@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -101,13 +104,61 @@ public class MetricsCommandsInFelixTest {
         assertEquals("fp32", records.get(0).path("precision").asText());
         assertEquals(2, records.get(0).path("batchSize").asInt());
 
-        // the history has no baseline window yet: no trend can be called
+        // the first request on a page created the model's session, and recorded how long that took; later
+        // requests on that page found the session
+        int withoutLoad = 0;
+        for (JsonNode r : records) {
+            assertTrue(r.toString(), r.path("loadMs").isNumber());
+            withoutLoad += r.path("loadMs").asDouble() == 0 ? 1 : 0;
+        }
+        assertTrue(records.toString(), records.get(4).path("loadMs").asDouble() > 0);
+        assertTrue(records.toString(), withoutLoad >= 1);
+
+        // the history has no baseline window yet: no trend of any metric can be called
         String trends = gogo("pool:trends");
-        assertTrue(trends, trends.startsWith("no trends"));
+        assertTrue(trends, trends.startsWith("no trends: no model has samples of any metric"));
         assertEquals(0, JSON.readTree(gogo("pool:trends --json")).size());
+        assertTrue(gogo("pool:trends --metric memory").startsWith("no trends: no model has samples of memory"));
+        expectError("pool:trends --metric cpu", "unknown --metric 'cpu'; expected one of latency, throughput, errors,"
+                + " memory, loading, all");
+
+        // the report in each format, written to files, with a latency plot of the inferences just run
+        Path folder = Files.createTempDirectory("webaccel-report");
+        Path html = folder.resolve("report.html");
+        String wrote = gogo("pool:report --format html --out " + html);
+        assertEquals("wrote html report to " + html + " (" + Files.size(html) + " bytes)"
+                + System.lineSeparator(), wrote);
+        String page = Files.readString(html);
+        assertTrue(page, page.startsWith("<!DOCTYPE html>"));
+        assertTrue(page, page.matches("(?s).*<td>image-classifier:1</td><td>chromium</td><td>wasm</td>"
+                + "<td class=\"n\">5</td>.*"));
+        assertTrue(page, page.matches("(?s).*<h3>image-classifier</h3>\\s*<svg .*<path d=\"M[0-9.]+ [0-9.]+.*"
+                + "<circle .*</svg>.*"));
+        assertTrue(page, !page.matches("(?s).*(src|href)=\"(https?:)?//.*") && !page.contains("<script"));
+        String md = gogo("pool:report --format markdown");
+        assertTrue(md, md.matches("(?s).*\\n\\| image-classifier:1 \\| chromium \\| wasm \\| 5 \\| 0\\.0 % \\|.*"));
+        assertEquals(JSON.readTree(gogo("pool:report --json")).path("summaries"),
+                JSON.readTree(gogo("pool:report --format json")).path("summaries"));
+        expectError("pool:report --format pdf --out " + folder.resolve("r.pdf"),
+                "unknown --format 'pdf'; expected one of text, markdown, html, json");
+        expectError("pool:report --format html --out " + folder, "is a folder");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals("only report.html", 1, files.count());
+        }
 
         expectError("pool:report --days zero", "--days expects a whole number from 1 to 3650; got 'zero'");
         expectError("pool:history image-classifier --limit 0", "--limit must be from 1 to 10000; got 0");
         expectError("pool:history", "give a model: pool:history MODEL");
+
+        // the browser's memory, as the pool's lifecycle step measures it every few seconds, goes with each
+        // inference once it is known (the first requests may run before the first measurement)
+        Await.until("an inference recorded with its browser's memory", () -> {
+            long written = metrics.status().written();
+            pool.infer(m.id(), TestInputs.random(m, 9, 1), InferenceOptions.defaults()).toCompletableFuture()
+                    .get(120, TimeUnit.SECONDS);
+            Await.until("its record written", () -> metrics.status().written() > written);
+            JsonNode latest = JSON.readTree(gogo("pool:history image-classifier --json --limit 1")).get(0);
+            return latest.path("residentBytes").asLong() > 50L << 20;
+        });
     }
 }

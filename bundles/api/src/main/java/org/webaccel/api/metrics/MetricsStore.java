@@ -56,6 +56,32 @@ public interface MetricsStore {
     List<Trend> trends();
 
     /**
+     * Compares the recent window with the baseline window before it, as {@link #trends(Duration, Duration)}
+     * does for latency, for any metric.
+     *
+     * @param metric what to compare
+     * @param recent length of the recent window
+     * @param baseline length of the baseline window before it
+     * @return one verdict per series with samples of the metric in both windows; a store that does not keep
+     *         a metric returns none for it
+     * @throws MetricsUnavailableException when the database cannot be read
+     * @since 1.2
+     */
+    default List<Trend> trends(Metric metric, Duration recent, Duration baseline) {
+        return metric == Metric.LATENCY ? trends(recent, baseline) : List.of();
+    }
+
+    /**
+     * @param metric what to compare
+     * @return {@link #trends(Metric, Duration, Duration)} over the store's configured windows
+     * @throws MetricsUnavailableException when the database cannot be read
+     * @since 1.2
+     */
+    default List<Trend> trends(Metric metric) {
+        return metric == Metric.LATENCY ? trends() : List.of();
+    }
+
+    /**
      * The latest records of one model, as written to the database (records still buffered are not included).
      *
      * @param model {@code name} (every version) or {@code name:version}

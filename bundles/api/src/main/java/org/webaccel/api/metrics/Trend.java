@@ -3,11 +3,15 @@ package org.webaccel.api.metrics;
 import org.webaccel.api.ExecutionProvider;
 
 /**
- * The verdict of comparing a recent window of total latencies with a baseline window, for one model on one
+ * The verdict of comparing a recent window of one {@link Metric} with a baseline window, for one model on one
  * backend and execution provider. A trend is called ({@link #significant()}) only when both the Mann-Whitney U
  * test and Welch's t-test reject "no difference" at the store's significance level, both agree on the
  * direction, and the median changed by at least the store's minimum effect; otherwise the direction is
  * {@link Direction#STABLE} and the severity {@link Severity#NONE}, whatever the numbers suggest.
+ * <p>
+ * The fields named after milliseconds hold values in the metric's {@link Metric#unit() unit} (they were
+ * named when latency was the only metric). For {@link Metric#ERRORS} the "medians" are the windows' error
+ * rates (their means) in percent, and {@code percentChange} is the change in percentage points.
  *
  * @param model the model name
  * @param version the model version
@@ -25,19 +29,37 @@ import org.webaccel.api.ExecutionProvider;
  * @param slopeP p-value of that slope being non-zero
  * @param severity how large a called trend is
  * @param significant true when the trend was called
+ * @param metric what was compared (since 1.2)
  */
 public record Trend(String model, String version, String backend, ExecutionProvider executionProvider,
         Direction direction, int baselineCount, int recentCount, double baselineMedianMs, double recentMedianMs,
         double percentChange, double mannWhitneyP, double welchP, double slopeMsPerHour, double slopeP,
-        Severity severity, boolean significant) {
+        Severity severity, boolean significant, Metric metric) {
 
-    /** Which way latency moved. */
+    /** Checks the metric. */
+    public Trend {
+        java.util.Objects.requireNonNull(metric, "metric");
+    }
+
+    /**
+     * A latency trend; the parameters are those of the canonical constructor without {@code metric}.
+     */
+    public Trend(String model, String version, String backend, ExecutionProvider executionProvider,
+            Direction direction, int baselineCount, int recentCount, double baselineMedianMs, double recentMedianMs,
+            double percentChange, double mannWhitneyP, double welchP, double slopeMsPerHour, double slopeP,
+            Severity severity, boolean significant) {
+        this(model, version, backend, executionProvider, direction, baselineCount, recentCount, baselineMedianMs,
+                recentMedianMs, percentChange, mannWhitneyP, welchP, slopeMsPerHour, slopeP, severity, significant,
+                Metric.LATENCY);
+    }
+
+    /** Which way the metric moved, judged by whether the move is good ({@link Metric#higherIsBetter()}). */
     public enum Direction {
-        /** latency fell */
+        /** the metric moved the good way: latency, errors, memory or loading time fell, throughput rose */
         IMPROVING,
         /** no change that passed the tests */
         STABLE,
-        /** latency rose */
+        /** the metric moved the bad way */
         DEGRADING
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.health.HealthScore;
 import org.webaccel.api.metrics.LatencyPoint;
+import org.webaccel.api.metrics.Metric;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.metrics.RecordingStatus;
 import org.webaccel.api.metrics.Trend;
@@ -208,13 +210,19 @@ final class DashboardState {
             CachedTrends c = trends;
             Instant now = clock.instant();
             if (c == null || c.store() != store || now.isAfter(c.at().plus(TREND_CACHE))) {
-                c = new CachedTrends(store, now, store.trends());
+                List<Trend> all = new ArrayList<>();
+                for (Metric m : Metric.values()) {
+                    all.addAll(store.trends(m));
+                }
+                c = new CachedTrends(store, now, List.copyOf(all));
                 trends = c;
             }
             o.put("computedAt", c.at().toString());
             ArrayNode list = o.putArray("verdicts");
             for (Trend t : c.trends()) {
                 ObjectNode n = list.addObject();
+                n.put("metric", t.metric().id());
+                n.put("unit", t.metric().unit());
                 n.put("model", t.model() + ":" + t.version());
                 n.put("backend", t.backend());
                 n.put("ep", t.executionProvider().id());

@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.webaccel.api.metrics.InferenceRecord;
 import org.webaccel.api.metrics.LatencyPoint;
+import org.webaccel.api.metrics.Metric;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.metrics.MetricsUnavailableException;
 import org.webaccel.api.metrics.RecordingStatus;
@@ -33,6 +34,7 @@ import org.webaccel.api.model.ModelRef;
 @Designate(ocd = MetricsConfig.class)
 public final class DuckDbMetricsStore implements MetricsStore {
     private static final long MAX_STEPS = 10_000;
+    private static final int THROUGHPUT_STEPS = 24;
 
     private final Settings settings;
     private final InferenceMetrics observations;
@@ -40,6 +42,7 @@ public final class DuckDbMetricsStore implements MetricsStore {
     private final MetricsDatabase database;
     private final RecordWriter writer;
     private final HistoryQueries queries;
+    private final TrendSamples samples;
     private final TrendAnalyzer analyzer;
     private final Recommender recommender;
 
@@ -63,6 +66,7 @@ public final class DuckDbMetricsStore implements MetricsStore {
         this.database = new MetricsDatabase(settings.database(), new SchemaMigrations(SchemaMigrations.ALL));
         this.writer = new RecordWriter(database, settings, clock);
         this.queries = new HistoryQueries(database);
+        this.samples = new TrendSamples(database);
         this.analyzer = new TrendAnalyzer(settings.thresholds());
         this.recommender = new Recommender(queries, settings.thresholds().minSamples(), settings.maxSamples(),
                 settings.maxErrorRate());
@@ -111,15 +115,33 @@ public final class DuckDbMetricsStore implements MetricsStore {
 
     @Override
     public List<Trend> trends(Duration recent, Duration baseline) {
+        return trends(Metric.LATENCY, recent, baseline);
+    }
+
+    @Override
+    public List<Trend> trends(Metric metric) {
+        return trends(metric, settings.trendRecent(), settings.trendBaseline());
+    }
+
+    @Override
+    public List<Trend> trends(Metric metric, Duration recent, Duration baseline) {
+        if (metric == null || recent == null || baseline == null || recent.isNegative() || recent.isZero()
+                || baseline.isNegative() || baseline.isZero()) {
+            throw new IllegalArgumentException("trends need a metric and positive windows; got " + metric + ", "
+                    + recent + " and " + baseline);
+        }
         Instant now = clock.instant();
         Instant split = now.minus(recent);
+        // throughput: the recent window in THROUGHPUT_STEPS steps, the baseline in steps as long
+        Duration step = recent.dividedBy(THROUGHPUT_STEPS).compareTo(Duration.ofSeconds(1)) < 0
+                ? Duration.ofSeconds(1) : recent.dividedBy(THROUGHPUT_STEPS);
         Map<SeriesKey, TrendAnalyzer.Series> before;
         Map<SeriesKey, TrendAnalyzer.Series> after;
         try {
-            before = queries.samples(split.minus(baseline), split, settings.maxSamples());
-            after = queries.samples(split, now.plusMillis(1), settings.maxSamples());
+            before = samples.samples(metric, split.minus(baseline), split, settings.maxSamples(), step);
+            after = samples.samples(metric, split, now.plusMillis(1), settings.maxSamples(), step);
         } catch (SQLException e) {
-            throw unavailable("trends", e);
+            throw unavailable(metric.id() + " trends", e);
         }
         List<Trend> out = new ArrayList<>();
         for (Map.Entry<SeriesKey, TrendAnalyzer.Series> e : before.entrySet()) {
@@ -128,10 +150,11 @@ public final class DuckDbMetricsStore implements MetricsStore {
                 continue;
             }
             SeriesKey k = e.getKey();
-            TrendAnalyzer.Verdict v = analyzer.analyze(e.getValue(), r);
+            TrendAnalyzer.Verdict v = analyzer.analyze(metric, e.getValue(), r);
             out.add(new Trend(k.model(), k.version(), k.backend(), k.executionProvider(), v.direction(),
                     v.baselineCount(), v.recentCount(), v.baselineMedian(), v.recentMedian(), v.percentChange(),
-                    v.mannWhitneyP(), v.welchP(), v.slopePerHour(), v.slopeP(), v.severity(), v.significant()));
+                    v.mannWhitneyP(), v.welchP(), v.slopePerHour(), v.slopeP(), v.severity(), v.significant(),
+                    metric));
         }
         return out;
     }

@@ -40,13 +40,6 @@ final class HistoryQueries {
             + " GROUP BY model, model_version, backend, execution_provider"
             + " ORDER BY model, model_version, backend, execution_provider";
 
-    private static final String SAMPLES = "SELECT model, model_version, backend, execution_provider, t, total_ms"
-            + " FROM (SELECT model, model_version, backend, execution_provider, epoch_ms(ts) AS t, total_ms,"
-            + "   row_number() OVER (PARTITION BY model, model_version, backend, execution_provider"
-            + "   ORDER BY ts DESC) AS rn"
-            + "   FROM inference WHERE failure IS NULL AND ts >= epoch_ms(?) AND ts < epoch_ms(?))"
-            + " WHERE rn <= ? ORDER BY t";
-
     private static final String CANDIDATES = "SELECT backend, execution_provider, mode(browser_version),"
             + " count(*), count(*) FILTER (WHERE failure IS NOT NULL),"
             + " quantile_cont(total_ms, 0.5) FILTER (WHERE failure IS NULL)"
@@ -59,7 +52,7 @@ final class HistoryQueries {
 
     private static final String HISTORY = "SELECT epoch_ms(ts), model, model_version, model_type, backend,"
             + " browser_version, execution_provider, worker, batch_size, queued_ms, transfer_ms, compute_ms, total_ms,"
-            + " failure, input_bytes, precision FROM inference"
+            + " failure, input_bytes, precision, load_ms, coalesce(resident_bytes, -1) FROM inference"
             + " WHERE model = ? AND (? = '' OR model_version = ?) ORDER BY ts DESC LIMIT ?";
 
     // steps are aligned to multiples of their length since the epoch, so a chart polled again keeps its points
@@ -90,36 +83,6 @@ final class HistoryQueries {
             }
             return out;
         }
-    }
-
-    /**
-     * @return the latest {@code limit} successful samples per series in {@code [from, to)}, oldest first
-     */
-    Map<SeriesKey, TrendAnalyzer.Series> samples(Instant from, Instant to, int limit) throws SQLException {
-        Map<SeriesKey, List<double[]>> rows = new TreeMap<>();
-        try (Connection c = database.forQuery(); PreparedStatement p = c.prepareStatement(SAMPLES)) {
-            p.setLong(1, from.toEpochMilli());
-            p.setLong(2, to.toEpochMilli());
-            p.setInt(3, limit);
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    SeriesKey k = new SeriesKey(r.getString(1), r.getString(2), r.getString(3),
-                            ExecutionProvider.of(r.getString(4)));
-                    rows.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {r.getLong(5), r.getDouble(6)});
-                }
-            }
-        }
-        Map<SeriesKey, TrendAnalyzer.Series> out = new TreeMap<>();
-        rows.forEach((k, list) -> {
-            long[] t = new long[list.size()];
-            double[] v = new double[list.size()];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = (long) list.get(i)[0];
-                v[i] = list.get(i)[1];
-            }
-            out.put(k, new TrendAnalyzer.Series(t, v));
-        });
-        return out;
     }
 
     List<Candidate> candidates(ModelType type, Instant since) throws SQLException {
@@ -176,7 +139,7 @@ final class HistoryQueries {
                             ModelType.of(r.getString(4)), r.getString(5), r.getString(6),
                             ExecutionProvider.of(r.getString(7)), r.getString(8), r.getInt(9), r.getDouble(10),
                             r.getDouble(11), r.getDouble(12), r.getDouble(13), r.getString(14), r.getLong(15),
-                            r.getString(16)));
+                            r.getString(16), nan(r, 17), r.getLong(18)));
                 }
             }
             return out;
@@ -200,7 +163,7 @@ final class HistoryQueries {
         }
     }
 
-    private static double nan(ResultSet r, int column) throws SQLException {
+    static double nan(ResultSet r, int column) throws SQLException {
         Object o = r.getObject(column);
         return o == null ? Double.NaN : ((Number) o).doubleValue();
     }

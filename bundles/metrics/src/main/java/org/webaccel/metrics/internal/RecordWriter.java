@@ -159,6 +159,16 @@ final class RecordWriter implements AutoCloseable {
                 }
                 a.append(r.inputBytes());
                 a.append(r.precision());
+                if (Double.isNaN(r.loadMs())) {
+                    a.appendNull();
+                } else {
+                    a.append(r.loadMs());
+                }
+                if (r.residentBytes() < 0) {
+                    a.appendNull();
+                } else {
+                    a.append(r.residentBytes());
+                }
                 a.endRow();
             }
             a.flush();

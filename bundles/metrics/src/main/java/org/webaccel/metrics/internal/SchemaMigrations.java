@@ -39,7 +39,11 @@ final class SchemaMigrations {
             // rows written before version 2 ran models whose descriptors could not name a precision: fp32
             new Migration(2, List.of(
                     "ALTER TABLE inference ADD COLUMN precision VARCHAR DEFAULT 'fp32'",
-                    "UPDATE inference SET precision = 'fp32' WHERE precision IS NULL")));
+                    "UPDATE inference SET precision = 'fp32' WHERE precision IS NULL")),
+            // rows written before version 3 did not record them: NULL stays "not known"
+            new Migration(3, List.of(
+                    "ALTER TABLE inference ADD COLUMN load_ms DOUBLE",
+                    "ALTER TABLE inference ADD COLUMN resident_bytes BIGINT")));
 
     private final List<Migration> migrations;
 

@@ -2,18 +2,19 @@ package org.webaccel.metrics.internal;
 
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
-import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 import org.apache.commons.math3.stat.inference.TTest;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
+import org.webaccel.api.metrics.Metric;
 import org.webaccel.api.metrics.Trend.Direction;
 import org.webaccel.api.metrics.Trend.Severity;
 
 /**
- * Judges whether latency moved between a baseline window and a recent window. Latencies are skewed and
- * noisy, so a trend is called only when a rank test (Mann-Whitney U, robust to outliers) and a test of means
- * (Welch's t, unequal variances) both reject "no difference" at {@code alpha}, agree on the direction, and the
- * median moved by at least the minimum effect: significance without size is noise at large n, size without
- * significance is noise at small n.
+ * Judges whether a metric (latency, throughput, errors, memory, loading time) moved between a baseline window
+ * and a recent window, each by the same rule. Samples are skewed and noisy, so a trend is called only when a
+ * rank test (Mann-Whitney U, robust to outliers) and a test of means (Welch's t, unequal variances) both
+ * reject "no difference" at {@code alpha}, agree on the direction, and the median (for errors: the rate) moved
+ * by at least the minimum effect: significance without size is noise at large n, size without significance is
+ * noise at small n.
  */
 final class TrendAnalyzer {
 
@@ -36,7 +37,7 @@ final class TrendAnalyzer {
         }
     }
 
-    /** Latency samples of one window: times in epoch milliseconds and values in milliseconds. */
+    /** Samples of one window: times in epoch milliseconds and values in the metric's unit. */
     record Series(long[] times, double[] values) {
         Series {
             if (times.length != values.length) {
@@ -61,26 +62,47 @@ final class TrendAnalyzer {
         this.thresholds = thresholds;
     }
 
+    /** @return the latency verdict */
     Verdict analyze(Series baseline, Series recent) {
+        return analyze(Metric.LATENCY, baseline, recent);
+    }
+
+    /**
+     * @param metric what the samples are of: which way is better, and how the change is measured (relative
+     *        change of the median; for errors, whose median is mostly 0, the change of the rate in points)
+     * @param baseline the samples of the baseline window
+     * @param recent the samples of the recent window
+     * @return the verdict
+     */
+    Verdict analyze(Metric metric, Series baseline, Series recent) {
         int nb = baseline.size();
         int nr = recent.size();
-        double mb = nb == 0 ? Double.NaN : new Median().evaluate(baseline.values());
-        double mr = nr == 0 ? Double.NaN : new Median().evaluate(recent.values());
-        double pct = mb > 0 ? (mr - mb) / mb * 100.0 : Double.NaN;
+        boolean rate = metric == Metric.ERRORS;
+        double mb = center(rate, baseline.values());
+        double mr = center(rate, recent.values());
+        double pct = rate ? mr - mb : mb > 0 ? (mr - mb) / mb * 100.0 : Double.NaN;
         if (nb < thresholds.minSamples() || nr < thresholds.minSamples()) {
             return new Verdict(Direction.STABLE, nb, nr, mb, mr, pct, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN, Severity.NONE, false);
         }
-        double mwP = new MannWhitneyUTest().mannWhitneyUTest(baseline.values(), recent.values());
+        double mwP = RankSumTest.p(baseline.values(), recent.values());
         double welchP = welchP(baseline.values(), recent.values());
         double[] slope = slope(baseline, recent);
         double meanShift = StatUtils.mean(recent.values()) - StatUtils.mean(baseline.values());
         boolean agree = Math.signum(meanShift) == Math.signum(mr - mb);
         boolean significant = mwP < thresholds.alpha() && welchP < thresholds.alpha() && agree
                 && Math.abs(pct) >= thresholds.minEffectPercent();
-        Direction direction = !significant ? Direction.STABLE : pct > 0 ? Direction.DEGRADING : Direction.IMPROVING;
+        boolean better = metric.higherIsBetter() ? pct > 0 : pct < 0;
+        Direction direction = !significant ? Direction.STABLE : better ? Direction.IMPROVING : Direction.DEGRADING;
         return new Verdict(direction, nb, nr, mb, mr, pct, mwP, welchP, slope[0], slope[1],
                 significant ? severity(Math.abs(pct)) : Severity.NONE, significant);
+    }
+
+    private static double center(boolean mean, double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        return mean ? StatUtils.mean(values) : new Median().evaluate(values);
     }
 
     private Severity severity(double absPercent) {

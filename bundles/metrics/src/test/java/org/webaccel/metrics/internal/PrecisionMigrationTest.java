@@ -71,7 +71,7 @@ public class PrecisionMigrationTest {
                     versions.add(r.getInt(1));
                 }
             }
-            assertEquals(List.of(1, 2), versions);
+            assertEquals(List.of(1, 2, 3), versions);
             try (ResultSet r = s.executeQuery("SELECT data_type FROM information_schema.columns"
                     + " WHERE table_name = 'inference' AND column_name = 'precision'")) {
                 r.next();

@@ -65,7 +65,7 @@ public class ReportCommandsTest {
 
     @Test
     public void reportShowsOneRowPerSeriesWithItsLatencyAndErrors() {
-        String out = commands.report("1", false);
+        String out = commands.report("1", "", false, "");
         assertTrue(out, out.startsWith("performance over the last 1 day (since 2026-11-19 12:00:00 UTC)"));
         assertTrue(out, out.matches("(?s).*MODEL\\s+BACKEND\\s+EP\\s+COUNT\\s+ERRORS\\s+MEAN ms\\s+P50 ms\\s+P95 ms"
                 + "\\s+P99 ms.*"));
@@ -76,13 +76,13 @@ public class ReportCommandsTest {
         assertTrue(out, out.contains("recommended backend per model type"));
         assertTrue(out, out.matches("(?s).*\\ntext-embedding\\s+chromium\\s+wasm\\s+.*"));
         assertTrue(out, out.contains("recording: accepted 301, written 301, dropped 0, buffered 0; database " + db));
-        String week = commands.report("7", false);
+        String week = commands.report("7", "", false, "");
         assertTrue(week, week.matches("(?s).*\\nbert:1\\s+chromium\\s+wasm\\s+200\\s+.*"));
     }
 
     @Test
     public void reportAsJson() throws Exception {
-        JsonNode r = JSON.readTree(commands.report("7", true));
+        JsonNode r = JSON.readTree(commands.report("7", "", true, ""));
         assertEquals(7, r.path("days").asInt());
         assertEquals(3, r.path("summaries").size());
         JsonNode firefox = r.path("summaries").get(1);
@@ -98,9 +98,9 @@ public class ReportCommandsTest {
 
     @Test
     public void trendsCallTheSlowdownAndNothingElse() throws Exception {
-        String out = commands.trends(false);
-        assertTrue(out, out.matches("(?s).*\\nbert:1\\s+chromium\\s+wasm\\s+degrading\\s+major\\s+\\+[34]\\d\\.\\d %.*"));
-        JsonNode t = JSON.readTree(commands.trends(true));
+        String out = commands.trends("latency", false);
+        assertTrue(out, out.matches("(?s).*\\nlatency\\s+bert:1\\s+chromium\\s+wasm\\s+degrading\\s+major\\s+\\+[34]\\d\\.\\d %.*"));
+        JsonNode t = JSON.readTree(commands.trends("latency", true));
         assertEquals("only chromium has both windows", 1, t.size());
         assertEquals("degrading", t.get(0).path("direction").asText());
         assertTrue(t.get(0).path("significant").asBoolean());
@@ -113,10 +113,11 @@ public class ReportCommandsTest {
         String[] lines = out.split("\\R");
         assertEquals(out, 4, lines.length);
         assertTrue(out, lines[0].matches("TIME \\(UTC\\)\\s+MODEL\\s+PRECISION\\s+BACKEND\\s+EP\\s+WORKER\\s+BATCH"
-                + "\\s+QUEUED ms\\s+TRANSFER ms\\s+COMPUTE ms\\s+TOTAL ms\\s+RESULT"));
+                + "\\s+QUEUED ms\\s+TRANSFER ms\\s+COMPUTE ms\\s+TOTAL ms\\s+LOAD ms\\s+MEMORY MiB\\s+RESULT"));
         assertTrue(out, lines[1].matches("2026-11-20 12:00:00\\.000\\s+bert:1\\s+fp32\\s+chromium\\s+wasm\\s+w1\\s+1"
                 + "\\s+0\\.5\\s+1\\.5\\s+.*\\s+ok"));
         assertTrue(out, lines[2].matches(".*\\sfirefox\\s+webgpu\\s.*\\sDeadlineExceededException"));
+        assertTrue("load and memory not recorded: " + out, lines[1].matches(".*\\s-\\s+-\\s+ok"));
         JsonNode h = JSON.readTree(commands.history("1", true, "resnet:2"));
         assertEquals(1, h.size());
         assertEquals("int8", h.get(0).path("precision").asText());
@@ -129,9 +130,9 @@ public class ReportCommandsTest {
 
     @Test
     public void badArgumentsGetSpecificErrors() {
-        expect(() -> commands.report("abc", false), "--days expects a whole number from 1 to 3650; got 'abc'");
-        expect(() -> commands.report("0", false), "--days must be from 1 to 3650; got 0");
-        expect(() -> commands.report("99999", true), "--days must be from 1 to 3650; got 99999");
+        expect(() -> commands.report("abc", "", false, ""), "--days expects a whole number from 1 to 3650; got 'abc'");
+        expect(() -> commands.report("0", "", false, ""), "--days must be from 1 to 3650; got 0");
+        expect(() -> commands.report("99999", "", true, ""), "--days must be from 1 to 3650; got 99999");
         expect(() -> commands.history("-5", false, "bert"), "--limit must be from 1 to 10000; got -5");
         expect(() -> commands.history("ten", false, "bert"), "--limit expects a whole number");
         expect(() -> commands.history("5", false, "--limt"), "unknown option or empty model '--limt'");

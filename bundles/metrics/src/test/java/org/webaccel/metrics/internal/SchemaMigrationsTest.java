@@ -45,7 +45,7 @@ public class SchemaMigrationsTest {
         }
         try (Connection c = connect(db)) {
             assertEquals(m.latest(), m.migrate(c));
-            assertEquals(List.of(1, 2), versions(c));
+            assertEquals(List.of(1, 2, 3), versions(c));
             try (Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("SELECT count(*) FROM inference")) {
                 r.next();
@@ -61,10 +61,10 @@ public class SchemaMigrationsTest {
             new SchemaMigrations(SchemaMigrations.ALL).migrate(c);
         }
         List<SchemaMigrations.Migration> next = new ArrayList<>(SchemaMigrations.ALL);
-        next.add(new SchemaMigrations.Migration(3, List.of("ALTER TABLE inference ADD COLUMN note VARCHAR")));
+        next.add(new SchemaMigrations.Migration(4, List.of("ALTER TABLE inference ADD COLUMN note VARCHAR")));
         try (Connection c = connect(db)) {
-            assertEquals(3, new SchemaMigrations(next).migrate(c));
-            assertEquals(List.of(1, 2, 3), versions(c));
+            assertEquals(4, new SchemaMigrations(next).migrate(c));
+            assertEquals(List.of(1, 2, 3, 4), versions(c));
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT note FROM inference");
             }
@@ -75,7 +75,7 @@ public class SchemaMigrationsTest {
     public void aFailingStepLeavesTheFileAtTheLastWholeVersion() throws Exception {
         Path db = tmp.getRoot().toPath().resolve("f.duckdb");
         List<SchemaMigrations.Migration> broken = new ArrayList<>(SchemaMigrations.ALL);
-        broken.add(new SchemaMigrations.Migration(3, List.of("CREATE TABLE extra (x INTEGER)",
+        broken.add(new SchemaMigrations.Migration(4, List.of("CREATE TABLE extra (x INTEGER)",
                 "ALTER TABLE no_such_table ADD COLUMN y INTEGER")));
         try (Connection c = connect(db)) {
             new SchemaMigrations(broken).migrate(c);
@@ -84,7 +84,7 @@ public class SchemaMigrationsTest {
             // the step's first statement must have been rolled back with it
         }
         try (Connection c = connect(db)) {
-            assertEquals(2, SchemaMigrations.current(c));
+            assertEquals(3, SchemaMigrations.current(c));
             try (Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("SELECT count(*) FROM information_schema.tables"
                             + " WHERE table_name = 'extra'")) {

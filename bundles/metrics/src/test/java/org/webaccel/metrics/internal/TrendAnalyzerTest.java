@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.Random;
 import org.junit.Test;
+import org.webaccel.api.metrics.Metric;
 import org.webaccel.api.metrics.Trend.Direction;
 import org.webaccel.api.metrics.Trend.Severity;
 
@@ -108,5 +109,45 @@ public class TrendAnalyzerTest {
         assertEquals(Direction.STABLE, v.direction());
         assertTrue(Double.isNaN(v.mannWhitneyP()));
         assertEquals(10, v.recentCount());
+    }
+
+    /** Outcomes as the errors metric samples them: 100 for a failure, 0 for a success. */
+    private static TrendAnalyzer.Series outcomes(Random rnd, int n, double failureRate, long startMs) {
+        long[] t = new long[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = startMs + i * 1000L;
+            v[i] = rnd.nextDouble() < failureRate ? 100 : 0;
+        }
+        return new TrendAnalyzer.Series(t, v);
+    }
+
+    @Test
+    public void errorsAreJudgedByTheirRateInPercentagePoints() {
+        TrendAnalyzer a = analyzer(0.01, 5);
+        Random rnd = new Random(5);
+        TrendAnalyzer.Verdict small = a.analyze(Metric.ERRORS,
+                outcomes(rnd, 5000, 0.01, 0), outcomes(rnd, 5000, 0.03, 7 * 24 * HOUR));
+        assertTrue("both tests see it: " + small, small.mannWhitneyP() < 0.01 && small.welchP() < 0.01);
+        assertEquals("2 points is below the 5-point minimum effect", Direction.STABLE, small.direction());
+        assertFalse(small.significant());
+        assertEquals(2, small.percentChange(), 0.7);
+
+        TrendAnalyzer.Verdict large = a.analyze(Metric.ERRORS,
+                outcomes(rnd, 500, 0.01, 0), outcomes(rnd, 500, 0.12, 7 * 24 * HOUR));
+        assertTrue(large.toString(), large.significant());
+        assertEquals(Direction.DEGRADING, large.direction());
+        assertEquals("the recent rate, in percent", 12, large.recentMedian(), 3);
+    }
+
+    @Test
+    public void moreThroughputIsAnImprovementAndLessADegradation() {
+        TrendAnalyzer a = analyzer(0.01, 5);
+        Random rnd = new Random(9);
+        TrendAnalyzer.Series slow = series(rnd, 100, 2.0, 0, 7 * 24 * HOUR);
+        TrendAnalyzer.Series fast = series(rnd, 100, 3.0, 7 * 24 * HOUR, 24 * HOUR);
+        assertEquals(Direction.IMPROVING, a.analyze(Metric.THROUGHPUT, slow, fast).direction());
+        assertEquals(Direction.DEGRADING, a.analyze(Metric.THROUGHPUT, fast, slow).direction());
+        assertEquals("the same samples as latency: slower", Direction.DEGRADING, a.analyze(slow, fast).direction());
     }
 }

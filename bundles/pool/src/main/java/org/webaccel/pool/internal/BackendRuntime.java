@@ -200,6 +200,18 @@ final class BackendRuntime implements BrowserEvents {
         return t + 1;
     }
 
+    /** @return the resident memory of the browser hosting the worker, or -1 when unknown or not here */
+    long residentBytesOf(String workerId) {
+        for (BrowserHost h : hosts) {
+            for (Worker w : h.workers) {
+                if (w.id.equals(workerId)) {
+                    return h.residentBytes;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** @return the local browsers' resident memory, summed (unknown ones count 0) */
     long residentBytes() {
         return hosts.stream().mapToLong(h -> Math.max(0, h.residentBytes)).sum();

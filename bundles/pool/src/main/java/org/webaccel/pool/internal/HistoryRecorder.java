@@ -3,6 +3,7 @@ package org.webaccel.pool.internal;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.RejectedException;
 import org.webaccel.api.metrics.InferenceRecord;
@@ -10,15 +11,25 @@ import org.webaccel.api.metrics.MetricsStore;
 
 /**
  * Hands the outcome of every accepted request to the metrics store, when one is installed. The store
- * buffers and never blocks, so this runs on whichever thread completed the request.
+ * buffers and never blocks, so this runs on whichever thread completed the request. A result carries its
+ * session-creation time in its timings; the memory of the browser that ran it is what the lifecycle step last
+ * measured (a field read, no process is inspected here).
  */
 final class HistoryRecorder {
     private final Supplier<MetricsStore> store;
     private final Function<String, String> browserVersion;
+    private final ToLongFunction<String> residentBytes;
 
-    HistoryRecorder(Supplier<MetricsStore> store, Function<String, String> browserVersion) {
+    /**
+     * @param store the metrics store, or null while none is installed
+     * @param browserVersion a backend's browser version
+     * @param residentBytes the resident memory of the browser hosting a worker, -1 when not known
+     */
+    HistoryRecorder(Supplier<MetricsStore> store, Function<String, String> browserVersion,
+            ToLongFunction<String> residentBytes) {
         this.store = store;
         this.browserVersion = browserVersion;
+        this.residentBytes = residentBytes;
     }
 
     void record(PoolRequest r, InferenceResult result, Throwable error) {
@@ -41,7 +52,7 @@ final class HistoryRecorder {
         Instant now = Instant.now();
         if (result != null) {
             s.record(InferenceRecord.of(now, r.model, result, browserVersion.apply(result.backend()), batch,
-                    inputBytes));
+                    inputBytes, residentBytes.applyAsLong(result.worker())));
             return;
         }
         Throwable cause = Dispatcher.unwrap(error);

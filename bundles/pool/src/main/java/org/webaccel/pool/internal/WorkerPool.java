@@ -106,7 +106,7 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
         this.dispatcher = new Dispatcher(state, timers, workforce);
         workforce.dispatcher(dispatcher);
         this.admission = new Admission(state, dispatcher, timers, requestMemory);
-        this.history = new HistoryRecorder(() -> metrics, workforce::browserVersion);
+        this.history = new HistoryRecorder(() -> metrics, workforce::browserVersion, workforce::residentBytes);
         dispatcher.health(() -> health);
         dispatcher.policy(() -> placement);
         workforce.health(() -> health);

@@ -328,6 +328,11 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
         return backends.values().stream().map(BackendRuntime::status).toList();
     }
 
+    /** @return the resident memory of the browser hosting a worker as last measured, or -1 when not known */
+    long residentBytes(String workerId) {
+        return backends.values().stream().mapToLong(b -> b.residentBytesOf(workerId)).max().orElse(-1);
+    }
+
     /** @return the browser version a backend reported, or "unknown" */
     String browserVersion(String backend) {
         return backends.values().stream().filter(b -> b.name().equals(backend)).findFirst()

@@ -1,5 +1,9 @@
 package org.webaccel.metrics.internal.shell;
 
+import static org.webaccel.metrics.internal.shell.Numbers.TIME;
+import static org.webaccel.metrics.internal.shell.Numbers.dash;
+import static org.webaccel.metrics.internal.shell.Numbers.ms;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,38 +11,32 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.webaccel.api.metrics.InferenceRecord;
+import org.webaccel.api.metrics.Metric;
 import org.webaccel.api.metrics.MetricsStore;
 import org.webaccel.api.metrics.Recommendation;
-import org.webaccel.api.metrics.RecordingStatus;
-import org.webaccel.api.metrics.Summary;
 import org.webaccel.api.metrics.Trend;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.gogo.GogoCommand;
 
 /**
  * {@code pool:report}, {@code pool:trends} and {@code pool:history}: the performance history as tables, or as
- * JSON with {@code --json}. Each command returns its text; a bad argument is thrown with what was expected.
+ * JSON with {@code --json}; {@code pool:report} also as markdown or a self-contained HTML page, to a file with
+ * {@code --out}. Each command returns its text; a bad argument is thrown with what was expected.
  */
 @Component(service = Object.class)
 @GogoCommand(scope = "pool", function = {"report", "trends", "history"})
 public final class ReportCommands {
     static final int MAX_DAYS = 3650;
     static final int MAX_LIMIT = 10_000;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneOffset.UTC);
+    private static final long PLOT_STEPS = 120;
 
     private final MetricsStore store;
     private final Clock clock;
@@ -62,56 +60,106 @@ public final class ReportCommands {
 
     /**
      * @param days how many days back, 1 to 3650
-     * @param asJson print JSON instead of tables
-     * @return latency and errors per model, backend and execution provider, the recommendation per model type,
-     *         and the recording counters
+     * @param format {@code text}, {@code markdown}, {@code html} or {@code json}; empty for text (or JSON with
+     *        {@code --json})
+     * @param asJson the same as {@code --format json}
+     * @param out a file to write the report to instead of printing it; empty to print
+     * @return the report, or with {@code --out} where it was written and how many bytes
      */
     @Descriptor("latency (mean, p50/p95/p99) and errors per model, backend and execution provider; "
-            + "the recommended backend per model type")
+            + "the recommended backend per model type; as text, markdown, html (with latency plots) or json")
     public String report(
             @Descriptor("days back, 1-3650") @Parameter(names = "--days", absentValue = "1") String days,
-            @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false")
-            boolean asJson) {
+            @Descriptor("text, markdown, html or json") @Parameter(names = "--format", absentValue = "")
+            String format,
+            @Descriptor("the same as --format json") @Parameter(names = "--json", presentValue = "true",
+                    absentValue = "false") boolean asJson,
+            @Descriptor("write the report to this file") @Parameter(names = "--out", absentValue = "") String out) {
         int d = wholeNumber("--days", days, 1, MAX_DAYS);
-        Instant since = clock.instant().minus(Duration.ofDays(d));
-        List<Summary> summaries = store.summaries(Duration.ofDays(d));
+        ReportFormat f = format(format, asJson);
+        ReportFile file = out.isEmpty() ? null : ReportFile.of(out);
+        String text = render(f, read(d));
+        if (file == null) {
+            return text;
+        }
+        long bytes = file.write(text);
+        return "wrote " + f.id() + " report to " + file.path() + " (" + bytes + " bytes)" + System.lineSeparator();
+    }
+
+    private static ReportFormat format(String format, boolean asJson) {
+        if (format.isEmpty()) {
+            return asJson ? ReportFormat.JSON : ReportFormat.TEXT;
+        }
+        ReportFormat f = ReportFormat.of(format);
+        if (asJson && f != ReportFormat.JSON) {
+            throw new IllegalArgumentException("--json asks for json but --format asks for " + f.id()
+                    + "; give one of them");
+        }
+        return f;
+    }
+
+    private ReportData read(int days) {
+        Instant now = clock.instant();
+        Duration window = Duration.ofDays(days);
+        // about 120 points per plot, in whole minutes
+        Duration step = Duration.ofMinutes(Math.max(1, (window.toMinutes() + PLOT_STEPS - 1) / PLOT_STEPS));
         List<Recommendation> recommendations = new ArrayList<>();
         for (ModelType t : ModelType.values()) {
             store.recommend(t).ifPresent(recommendations::add);
         }
-        RecordingStatus status = store.status();
-        return asJson ? write(shape.report(d, since, summaries, recommendations, status))
-                : reportText(d, since, summaries, recommendations, status);
+        return new ReportData(days, now.minus(window), now, step, store.summaries(window), recommendations,
+                store.timeline(window, step), store.status());
+    }
+
+    private String render(ReportFormat format, ReportData data) {
+        return switch (format) {
+            case TEXT -> new TextReport().render(data);
+            case MARKDOWN -> new MarkdownReport().render(data);
+            case HTML -> new HtmlReport().render(data);
+            case JSON -> write(shape.report(data.days(), data.since(), data.summaries(), data.recommendations(),
+                    data.status()));
+        };
     }
 
     /**
+     * @param metric {@code latency}, {@code throughput}, {@code errors}, {@code memory}, {@code loading} or
+     *        {@code all}
      * @param asJson print JSON instead of a table
-     * @return the trend verdict of every series with samples in both the baseline and the recent window
+     * @return the trend verdict of every series with samples of the metric in both the baseline and the recent
+     *         window
      */
-    @Descriptor("latency trends: recent window against the baseline before it (Mann-Whitney U and Welch's t)")
+    @Descriptor("trends of latency, throughput, errors, memory and loading time: recent window against the "
+            + "baseline before it (Mann-Whitney U and Welch's t)")
     public String trends(
+            @Descriptor("latency, throughput, errors, memory, loading or all") @Parameter(names = "--metric",
+                    absentValue = "all") String metric,
             @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false")
             boolean asJson) {
-        List<Trend> trends = store.trends();
+        List<Metric> metrics = metrics(metric);
+        List<Trend> trends = new ArrayList<>();
+        metrics.forEach(m -> trends.addAll(store.trends(m)));
         if (asJson) {
             ArrayNode a = json.createArrayNode();
             trends.forEach(t -> a.add(shape.trend(t)));
             return write(a);
         }
         if (trends.isEmpty()) {
-            return "no trends: no model has successful samples in both the baseline and the recent window"
-                    + System.lineSeparator();
+            return "no trends: no model has samples of " + (metrics.size() == 1 ? metrics.get(0).id() : "any metric")
+                    + " in both the baseline and the recent window" + System.lineSeparator();
         }
-        TextTable table = new TextTable("MODEL", "BACKEND", "EP", "VERDICT", "SEVERITY", ">CHANGE", ">BASELINE p50",
-                ">RECENT p50", ">SAMPLES", ">p MANN-WHITNEY", ">p WELCH", ">SLOPE ms/h");
-        for (Trend t : trends) {
-            table.row(t.model() + ":" + t.version(), t.backend(), t.executionProvider().id(),
-                    t.direction().name().toLowerCase(Locale.ROOT) + (t.significant() ? "" : " (not significant)"),
-                    t.severity().name().toLowerCase(Locale.ROOT), percent(t.percentChange()),
-                    ms(t.baselineMedianMs()), ms(t.recentMedianMs()), t.baselineCount() + "/" + t.recentCount(),
-                    p(t.mannWhitneyP()), p(t.welchP()), num(t.slopeMsPerHour()));
+        return new TrendTable().render(trends);
+    }
+
+    private static List<Metric> metrics(String metric) {
+        if (metric.trim().equalsIgnoreCase("all")) {
+            return List.of(Metric.values());
         }
-        return table.toString();
+        try {
+            return List.of(Metric.of(metric));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --metric '" + metric + "'; expected one of latency, "
+                    + "throughput, errors, memory, loading, all");
+        }
     }
 
     /** Without a model: says how to call it. */
@@ -148,49 +196,15 @@ public final class ReportCommands {
             return "no records of model '" + model + "' in " + store.status().database() + System.lineSeparator();
         }
         TextTable table = new TextTable("TIME (UTC)", "MODEL", "PRECISION", "BACKEND", "EP", "WORKER", ">BATCH",
-                ">QUEUED ms", ">TRANSFER ms", ">COMPUTE ms", ">TOTAL ms", "RESULT");
+                ">QUEUED ms", ">TRANSFER ms", ">COMPUTE ms", ">TOTAL ms", ">LOAD ms", ">MEMORY MiB", "RESULT");
         for (InferenceRecord r : records) {
             table.row(TIME.format(r.time()), r.model() + ":" + r.version(), r.precision(), dash(r.backend()),
                     r.executionProvider().id(), dash(r.worker()), r.batchSize(), ms(r.queuedMs()),
-                    ms(r.transferMs()), ms(r.computeMs()), ms(r.totalMs()), r.succeeded() ? "ok" : r.failure());
+                    ms(r.transferMs()), ms(r.computeMs()), ms(r.totalMs()), ms(r.loadMs()),
+                    r.residentBytes() < 0 ? "-" : Long.toString(r.residentBytes() >> 20),
+                    r.succeeded() ? "ok" : r.failure());
         }
         return table.toString();
-    }
-
-    private String reportText(int days, Instant since, List<Summary> summaries, List<Recommendation> recommendations,
-            RecordingStatus status) {
-        String nl = System.lineSeparator();
-        StringBuilder out = new StringBuilder();
-        out.append("performance over the last ").append(days).append(days == 1 ? " day" : " days").append(" (since ")
-                .append(SECONDS.format(since)).append(" UTC)").append(nl);
-        if (summaries.isEmpty()) {
-            out.append("no inferences recorded in this window").append(nl);
-        } else {
-            TextTable table = new TextTable("MODEL", "BACKEND", "EP", ">COUNT", ">ERRORS", ">MEAN ms", ">P50 ms",
-                    ">P95 ms", ">P99 ms");
-            for (Summary s : summaries) {
-                table.row(s.model() + ":" + s.version(), dash(s.backend()), s.executionProvider().id(), s.count(),
-                        String.format(Locale.ROOT, "%.1f %%", 100 * s.errorRate()), ms(s.meanMs()), ms(s.p50Ms()),
-                        ms(s.p95Ms()), ms(s.p99Ms()));
-            }
-            out.append(table);
-        }
-        out.append(nl).append("recommended backend per model type").append(nl);
-        if (recommendations.isEmpty()) {
-            out.append("none yet: no candidate has enough successful samples").append(nl);
-        } else {
-            TextTable table = new TextTable("TYPE", "BACKEND", "EP", ">CONFIDENCE", ">SAMPLES", ">P50 ms", "WHY");
-            for (Recommendation r : recommendations) {
-                table.row(r.modelType().id(), r.backend(), r.executionProvider().id(),
-                        String.format(Locale.ROOT, "%.2f", r.confidence()), r.samples(), ms(r.medianMs()), r.reason());
-            }
-            out.append(table);
-        }
-        out.append(nl).append(String.format(Locale.ROOT,
-                "recording: accepted %d, written %d, dropped %d, buffered %d; database %s (%s)%n", status.accepted(),
-                status.written(), status.dropped(), status.buffered(), status.database(),
-                status.available() ? "open" : "unavailable"));
-        return out.toString();
     }
 
     private String write(Object tree) {
@@ -213,25 +227,5 @@ public final class ReportCommands {
             throw new IllegalArgumentException(option + " must be from " + min + " to " + max + "; got " + v);
         }
         return v;
-    }
-
-    private static String ms(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
-    }
-
-    private static String num(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
-    }
-
-    private static String percent(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.1f %%", v) : "-";
-    }
-
-    private static String p(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2g", v) : "-";
-    }
-
-    private static String dash(String s) {
-        return s == null || s.isEmpty() ? "-" : s;
     }
 }

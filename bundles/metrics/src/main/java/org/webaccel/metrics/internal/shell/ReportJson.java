@@ -14,7 +14,9 @@ import org.webaccel.api.metrics.Trend;
 
 /**
  * The JSON of the report commands ({@code --json}): field names in camel case, execution providers and
- * enums by their lower-case ids, and {@code null} for a statistic without samples (JSON has no NaN).
+ * enums by their lower-case ids, and {@code null} for a statistic without samples or a value not known (JSON
+ * has no NaN). A trend's {@code baselineMedianMs}, {@code recentMedianMs} and {@code slopeMsPerHour} are in its
+ * {@code unit}.
  */
 final class ReportJson {
     private final ObjectMapper json;
@@ -68,6 +70,8 @@ final class ReportJson {
 
     ObjectNode trend(Trend t) {
         ObjectNode o = json.createObjectNode();
+        o.put("metric", t.metric().id());
+        o.put("unit", t.metric().unit());
         o.put("model", t.model());
         o.put("version", t.version());
         o.put("backend", t.backend());
@@ -109,6 +113,12 @@ final class ReportJson {
             o.put("failure", r.failure());
         }
         o.put("inputBytes", r.inputBytes());
+        number(o, "loadMs", r.loadMs());
+        if (r.residentBytes() < 0) {
+            o.putNull("residentBytes");
+        } else {
+            o.put("residentBytes", r.residentBytes());
+        }
         return o;
     }
 
