@@ -1,5 +1,8 @@
 package org.webaccel.metrics.internal;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.PreparedStatement;
@@ -28,6 +31,14 @@ final class RecordWriter implements AutoCloseable {
     private static final Logger LOG = System.getLogger(RecordWriter.class.getName());
     private static final Duration REOPEN_BACKOFF = Duration.ofSeconds(5);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    /**
+     * DuckDB's transactions are optimistic: a delete that meets another one on the same rows (the writer's own
+     * pass and {@code applyRetention} at once) fails with a conflict. It is tried again once the other has had
+     * time to commit; the rows the other deleted are simply gone.
+     */
+    private static final RetryPolicy<Integer> RETENTION_CONFLICTS = RetryPolicy.<Integer>builder()
+            .handleIf(e -> e instanceof SQLException && e.getMessage() != null && e.getMessage().contains("Conflict"))
+            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(500)).withMaxAttempts(8).build();
 
     private final MetricsDatabase database;
     private final BlockingQueue<InferenceRecord> buffer;
@@ -214,17 +225,13 @@ final class RecordWriter implements AutoCloseable {
      * @return rows deleted
      */
     int deleteOlderThan(Instant cutoff) throws SQLException {
-        // DuckDB's transactions are optimistic: a delete that meets another one on the same rows (the writer's
-        // own pass and applyRetention at once) fails with a conflict, and is tried again; the rows the other
-        // deleted are simply gone.
-        for (int attempt = 1;; attempt++) {
-            try {
-                return deleteOnce(cutoff);
-            } catch (SQLException e) {
-                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("Conflict")) {
-                    throw e;
-                }
+        try {
+            return Failsafe.with(RETENTION_CONFLICTS).get(() -> deleteOnce(cutoff));
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
             }
+            throw e;
         }
     }
 

@@ -200,16 +200,9 @@ final class BackendRuntime implements BrowserEvents {
         return t + 1;
     }
 
-    /** @return the resident memory of the browser hosting the worker, or -1 when unknown or not here */
-    long residentBytesOf(String workerId) {
-        for (BrowserHost h : hosts) {
-            for (Worker w : h.workers) {
-                if (w.id.equals(workerId)) {
-                    return h.residentBytes;
-                }
-            }
-        }
-        return -1;
+    /** @return the browsers it runs now */
+    List<BrowserHost> hosts() {
+        return hosts;
     }
 
     /** @return the local browsers' resident memory, summed (unknown ones count 0) */
@@ -220,12 +213,6 @@ final class BackendRuntime implements BrowserEvents {
     /** @return whether a local browser of this backend has not had its memory read yet */
     boolean memoryUnmeasured() {
         return hosts.stream().anyMatch(h -> !h.closed && h.residentBytes < 0 && h.pid() >= 0);
-    }
-
-    /** Feeds each browser's resident memory to the health monitor, once per worker it hosts. */
-    void reportMemory(HealthMonitor monitor) {
-        hosts.stream().filter(h -> h.residentBytes >= 0)
-                .forEach(h -> h.workers.forEach(w -> monitor.recordMemory(w.id, name, h.residentBytes)));
     }
 
     /**

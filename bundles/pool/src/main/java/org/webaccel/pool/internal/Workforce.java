@@ -106,7 +106,7 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
             for (BackendRuntime b : backends.values()) {
                 b.maintainSoon();
                 if (monitor != null) {
-                    b.reportMemory(monitor);
+                    reportMemory(b, monitor);
                 }
             }
         } catch (RuntimeException e) {
@@ -330,7 +330,22 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
 
     /** @return the resident memory of the browser hosting a worker as last measured, or -1 when not known */
     long residentBytes(String workerId) {
-        return backends.values().stream().mapToLong(b -> b.residentBytesOf(workerId)).max().orElse(-1);
+        for (BackendRuntime b : backends.values()) {
+            for (BrowserHost h : b.hosts()) {
+                for (Worker w : h.workers) {
+                    if (w.id.equals(workerId)) {
+                        return h.residentBytes;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Feeds each browser's resident memory to the health monitor, once per worker it hosts. */
+    private static void reportMemory(BackendRuntime b, HealthMonitor monitor) {
+        b.hosts().stream().filter(h -> h.residentBytes >= 0)
+                .forEach(h -> h.workers.forEach(w -> monitor.recordMemory(w.id, b.name(), h.residentBytes)));
     }
 
     /** @return the browser version a backend reported, or "unknown" */
