@@ -25,6 +25,8 @@ command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || packages+=(maven)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# The ONNX project's own schema (onnx-ml.proto), compiled by the build (bundles/onnx-schema).
+[ -f /usr/lib/python3/dist-packages/onnx/onnx-ml.proto ] || packages+=(python3-onnx)
 if [ ${#packages[@]} -gt 0 ]; then
     echo "installing Debian packages: ${packages[*]}"
     sudo_cmd=()

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.webaccel.quantization.internal.onnx.Onnx.AttributeProto;
-import org.webaccel.quantization.internal.onnx.Onnx.GraphProto;
-import org.webaccel.quantization.internal.onnx.Onnx.NodeProto;
-import org.webaccel.quantization.internal.onnx.Onnx.TensorProto;
+import org.webaccel.onnx.Onnx.AttributeProto;
+import org.webaccel.onnx.Onnx.GraphProto;
+import org.webaccel.onnx.Onnx.NodeProto;
+import org.webaccel.onnx.Onnx.TensorProto;
 
 /**
  * Finds the weights worth quantizing: float32 initializers of rank 2 or more with at least

@@ -27,7 +27,7 @@ import org.webaccel.api.quantization.QuantizationSpec;
 import org.webaccel.api.quantization.QuantizedModel;
 import org.webaccel.api.quantization.Quantizer;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.quantization.internal.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.ModelProto;
 import org.webaccel.api.model.ModelRef;
 
 /**

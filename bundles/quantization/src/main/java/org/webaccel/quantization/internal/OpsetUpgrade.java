@@ -4,12 +4,12 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Set;
-import org.webaccel.quantization.internal.onnx.Onnx.AttributeProto;
-import org.webaccel.quantization.internal.onnx.Onnx.GraphProto;
-import org.webaccel.quantization.internal.onnx.Onnx.ModelProto;
-import org.webaccel.quantization.internal.onnx.Onnx.NodeProto;
-import org.webaccel.quantization.internal.onnx.Onnx.OperatorSetIdProto;
-import org.webaccel.quantization.internal.onnx.Onnx.TensorProto;
+import org.webaccel.onnx.Onnx.AttributeProto;
+import org.webaccel.onnx.Onnx.GraphProto;
+import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.NodeProto;
+import org.webaccel.onnx.Onnx.OperatorSetIdProto;
+import org.webaccel.onnx.Onnx.TensorProto;
 
 /**
  * Raises a model's default-domain opset to 21, the first with block-wise DequantizeLinear and 4-bit

@@ -9,14 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.webaccel.quantization.internal.onnx.Onnx.AttributeProto;
-import org.webaccel.quantization.internal.onnx.Onnx.AttributeProto.AttributeType;
-import org.webaccel.quantization.internal.onnx.Onnx.GraphProto;
-import org.webaccel.quantization.internal.onnx.Onnx.ModelProto;
-import org.webaccel.quantization.internal.onnx.Onnx.NodeProto;
-import org.webaccel.quantization.internal.onnx.Onnx.OperatorSetIdProto;
-import org.webaccel.quantization.internal.onnx.Onnx.TensorProto;
-import org.webaccel.quantization.internal.onnx.Onnx.TensorProto.DataType;
+import org.webaccel.onnx.Onnx.AttributeProto;
+import org.webaccel.onnx.Onnx.AttributeProto.AttributeType;
+import org.webaccel.onnx.Onnx.GraphProto;
+import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.NodeProto;
+import org.webaccel.onnx.Onnx.OperatorSetIdProto;
+import org.webaccel.onnx.Onnx.TensorProto;
+import org.webaccel.onnx.Onnx.TensorProto.DataType;
 
 /**
  * Writes a quantized variant of a model: each chosen weight is replaced by its codes, scales and zero
@@ -110,7 +110,7 @@ final class VariantWriter {
             prologue.forEach(g::addNode);
             nodes.forEach(g::addNode);
             // older models also list initializers as graph inputs
-            List<org.webaccel.quantization.internal.onnx.Onnx.ValueInfoProto> inputs = new ArrayList<>(g.getInputList());
+            List<org.webaccel.onnx.Onnx.ValueInfoProto> inputs = new ArrayList<>(g.getInputList());
             inputs.removeIf(v -> removed.contains(v.getName()));
             g.clearInput().addAllInput(inputs);
             return g.build();

@@ -17,9 +17,9 @@ import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.model.Dim;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
-import org.webaccel.quantization.internal.onnx.Onnx.GraphProto;
-import org.webaccel.quantization.internal.onnx.Onnx.ModelProto;
-import org.webaccel.quantization.internal.onnx.Onnx.TensorProto;
+import org.webaccel.onnx.Onnx.GraphProto;
+import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.TensorProto;
 
 /**
  * Each encoding (MatMulNBits at 2/4/8 bits, bit planes decoded in the graph, DequantizeLinear with blocks)

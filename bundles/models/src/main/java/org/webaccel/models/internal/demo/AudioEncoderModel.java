@@ -10,7 +10,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
-import org.webaccel.models.internal.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.ModelProto;
 
 /**
  * An audio encoder with random weights over 40 log-mel-like features per frame: two 1-D convolutions

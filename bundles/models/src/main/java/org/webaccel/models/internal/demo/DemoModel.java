@@ -1,7 +1,7 @@
 package org.webaccel.models.internal.demo;
 
 import org.webaccel.api.model.ModelDescriptor;
-import org.webaccel.models.internal.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.ModelProto;
 
 /** A built-in model: its descriptor and a graph whose inputs and outputs are built from that descriptor. */
 interface DemoModel {

@@ -10,17 +10,17 @@ import java.util.Set;
 import org.webaccel.api.model.Dim;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
-import org.webaccel.models.internal.onnx.Onnx.AttributeProto;
-import org.webaccel.models.internal.onnx.Onnx.AttributeProto.AttributeType;
-import org.webaccel.models.internal.onnx.Onnx.GraphProto;
-import org.webaccel.models.internal.onnx.Onnx.ModelProto;
-import org.webaccel.models.internal.onnx.Onnx.NodeProto;
-import org.webaccel.models.internal.onnx.Onnx.OperatorSetIdProto;
-import org.webaccel.models.internal.onnx.Onnx.TensorProto;
-import org.webaccel.models.internal.onnx.Onnx.TensorProto.DataType;
-import org.webaccel.models.internal.onnx.Onnx.TensorShapeProto;
-import org.webaccel.models.internal.onnx.Onnx.TypeProto;
-import org.webaccel.models.internal.onnx.Onnx.ValueInfoProto;
+import org.webaccel.onnx.Onnx.AttributeProto;
+import org.webaccel.onnx.Onnx.AttributeProto.AttributeType;
+import org.webaccel.onnx.Onnx.GraphProto;
+import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.NodeProto;
+import org.webaccel.onnx.Onnx.OperatorSetIdProto;
+import org.webaccel.onnx.Onnx.TensorProto;
+import org.webaccel.onnx.Onnx.TensorProto.DataType;
+import org.webaccel.onnx.Onnx.TensorShapeProto;
+import org.webaccel.onnx.Onnx.TypeProto;
+import org.webaccel.onnx.Onnx.ValueInfoProto;
 
 /**
  * Builds one ONNX graph: typed inputs and outputs, initializers, and nodes whose single output has the

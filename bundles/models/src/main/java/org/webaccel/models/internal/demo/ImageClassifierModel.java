@@ -10,7 +10,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
-import org.webaccel.models.internal.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.ModelProto;
 
 /** A small CNN classifier with random weights for 32x32 RGB images and 10 classes. */
 final class ImageClassifierModel implements DemoModel {

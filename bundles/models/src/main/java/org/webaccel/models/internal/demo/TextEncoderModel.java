@@ -9,8 +9,8 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
-import org.webaccel.models.internal.onnx.Onnx.ModelProto;
-import org.webaccel.models.internal.onnx.Onnx.TensorProto.DataType;
+import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.TensorProto.DataType;
 
 /**
  * A BERT-like text encoder with random weights: token and position embeddings, two post-norm encoder

@@ -7,7 +7,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelType;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
-import org.webaccel.models.internal.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.ModelProto;
 
 /**
  * A projection head on the text encoder's {@code last_hidden_state}: every token's vector through one dense layer

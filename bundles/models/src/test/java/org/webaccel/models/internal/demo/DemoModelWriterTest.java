@@ -12,8 +12,8 @@ import java.util.TreeSet;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.webaccel.models.internal.onnx.Onnx.ModelProto;
-import org.webaccel.models.internal.onnx.Onnx.NodeProto;
+import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.NodeProto;
 
 /** The generator is deterministic and writes only what ONNX Runtime Web runs on every provider. */
 public class DemoModelWriterTest {
