@@ -9,7 +9,9 @@ public enum ModelType {
     TEXT("text"),
     VISION("vision"),
     AUDIO("audio"),
-    MULTIMODAL("multimodal");
+    MULTIMODAL("multimodal"),
+    /** No descriptor says what the model is: placement gives it no browser preference of its type. */
+    UNKNOWN("unknown");
 
     private final String id;
 

@@ -66,9 +66,12 @@ public final class DescriptorFormat {
      * @throws InvalidDescriptorException naming the source, the field and what is wrong
      */
     public ModelDescriptor parse(String source, byte[] json) throws InvalidDescriptorException {
-        JsonNode root;
+        return new Reader(source).descriptor(tree(source, json), null);
+    }
+
+    private JsonNode tree(String source, byte[] json) throws InvalidDescriptorException {
         try {
-            root = mapper.readTree(json);
+            return mapper.readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidDescriptorException(source, "not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? ""
@@ -76,7 +79,32 @@ public final class DescriptorFormat {
         } catch (IOException e) {
             throw new InvalidDescriptorException(source, "cannot be read: " + e);
         }
-        return new Reader(source).descriptor(root);
+    }
+
+    /**
+     * Reads a descriptor.json that adds to what a model's graph says: every field is optional, a field left
+     * out is the graph's (name and version are the folders', the type {@code unknown}), and inputs and
+     * outputs it lists must agree with the graph ({@link SignatureCheck}). A symbol without an example size gets
+     * 1.
+     *
+     * @param file the descriptor file
+     * @param graph the descriptor the graph gives
+     * @param modelFile the model file, for messages
+     * @return the descriptor
+     * @throws InvalidDescriptorException naming the file, the field and what is wrong, or both files when they
+     *         disagree
+     */
+    public ModelDescriptor readOver(Path file, ModelDescriptor graph, Path modelFile) throws InvalidDescriptorException {
+        byte[] json;
+        try {
+            json = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidDescriptorException(file.toString(), "cannot be read: " + e);
+        }
+        ModelDescriptor d = new Reader(file.toString()).descriptor(tree(file.toString(), json), graph);
+        SignatureCheck.agree("input", d.inputs(), graph.inputs(), file.toString(), modelFile.toString());
+        SignatureCheck.agree("output", d.outputs(), graph.outputs(), file.toString(), modelFile.toString());
+        return d;
     }
 
     /**
@@ -138,7 +166,11 @@ public final class DescriptorFormat {
             this.source = source;
         }
 
-        ModelDescriptor descriptor(JsonNode root) throws InvalidDescriptorException {
+        /**
+         * @param base the graph's descriptor, whose fields fill in what the file leaves out; null when the file
+         *        must give every field
+         */
+        ModelDescriptor descriptor(JsonNode root, ModelDescriptor base) throws InvalidDescriptorException {
             if (root == null || root.isMissingNode()) {
                 throw fail("", "file is empty; expected a JSON object");
             }
@@ -146,24 +178,23 @@ public final class DescriptorFormat {
                 throw fail("", "expected a JSON object, found " + kind(root));
             }
             unknownFields(root, "", TOP_FIELDS);
-            String name = safeName(root, "name");
-            String version = version(root);
-            String typeText = text(root, "type", true);
-            ModelType type;
-            try {
-                type = ModelType.of(typeText);
-            } catch (IllegalArgumentException e) {
-                throw fail("type", e.getMessage());
-            }
-            String description = text(root, "description", false);
-            List<TensorSpec> inputs = specs(root, "inputs");
-            List<TensorSpec> outputs = specs(root, "outputs");
+            boolean all = base == null;
+            String name = all || root.has("name") ? safeName(root, "name") : base.name();
+            String version = all || root.has("version") ? version(root) : base.version();
+            ModelType type = all || root.has("type") ? type(root) : base.type();
+            String description = all || root.has("description") ? text(root, "description", false)
+                    : base.description();
+            List<TensorSpec> inputs = all || root.has("inputs") ? specs(root, "inputs") : base.inputs();
+            List<TensorSpec> outputs = all || root.has("outputs") ? specs(root, "outputs") : base.outputs();
             Map<String, Long> exampleDims = exampleDims(root.get("exampleDims"));
             for (TensorSpec in : inputs) {
                 for (Dim d : in.shape()) {
                     if (d.isSymbolic() && !exampleDims.containsKey(d.symbol())) {
-                        throw fail("exampleDims", "has no size for '" + d.symbol() + "', used by input '"
-                                + in.name() + "'; random example inputs need one");
+                        if (all) {
+                            throw fail("exampleDims", "has no size for '" + d.symbol() + "', used by input '"
+                                    + in.name() + "'; random example inputs need one");
+                        }
+                        exampleDims.put(d.symbol(), 1L);
                     }
                 }
             }
@@ -176,6 +207,14 @@ public final class DescriptorFormat {
                         precision);
             } catch (IllegalArgumentException e) {
                 throw fail("precision", e.getMessage());
+            }
+        }
+
+        private ModelType type(JsonNode root) throws InvalidDescriptorException {
+            try {
+                return ModelType.of(text(root, "type", true));
+            } catch (IllegalArgumentException e) {
+                throw fail("type", e.getMessage());
             }
         }
 

@@ -20,7 +20,8 @@ import org.webaccel.models.internal.descriptor.DescriptorFormat;
 import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
 
 /**
- * The model repository: a folder laid out as {@code <path>/<name>/<version>/{model.onnx, descriptor.json}}.
+ * The model repository: a folder laid out as {@code <path>/<name>/<version>/model.onnx}, each with an optional
+ * {@code descriptor.json} beside it ({@link ModelFolderScanner}).
  *
  * <p>On activation it installs the built-in demo models that are absent, then scans the folder. Models
  * added later appear after {@link #refresh()} or a restart; a configuration change reactivates the

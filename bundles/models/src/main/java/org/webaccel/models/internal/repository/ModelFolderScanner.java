@@ -4,19 +4,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.webaccel.api.model.Dim;
 import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelType;
 import org.webaccel.models.internal.demo.DemoModelWriter;
 import org.webaccel.models.internal.descriptor.DescriptorFormat;
 import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
+import org.webaccel.models.internal.graph.GraphSignature;
 
 /**
- * Reads a repository folder laid out as {@code <root>/<name>/<version>/{model.onnx, descriptor.json}}.
+ * Reads a repository folder laid out as {@code <root>/<name>/<version>/model.onnx}, with an optional
+ * {@code descriptor.json} beside the model that adds what its graph cannot say ({@link GraphSignature},
+ * {@link DescriptorFormat#readOver}).
  * A folder that breaks the layout becomes a {@link SkippedModel} with the reason, so one bad model never
  * hides the good ones. Hidden folders (a leading dot) are ignored: installs in progress live there.
  */
 final class ModelFolderScanner {
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
     private final DescriptorFormat format = new DescriptorFormat();
 
     Catalog scan(Path root) {
@@ -29,7 +39,7 @@ final class ModelFolderScanner {
             List<Path> versions = subfolders(nameDir, skipped);
             if (versions.isEmpty()) {
                 skipped.add(new SkippedModel(nameDir, "holds no version folder; expected "
-                        + nameDir.getFileName() + "/<version>/{model.onnx, descriptor.json}"));
+                        + nameDir.getFileName() + "/<version>/model.onnx"));
             }
             for (Path versionDir : versions) {
                 try {
@@ -45,20 +55,8 @@ final class ModelFolderScanner {
     private StoredModel load(Path folder) throws InvalidDescriptorException {
         Path descriptorFile = folder.resolve(DemoModelWriter.DESCRIPTOR_FILE);
         Path modelFile = folder.resolve(DemoModelWriter.MODEL_FILE);
-        if (!Files.isRegularFile(descriptorFile)) {
-            throw new InvalidDescriptorException(descriptorFile.toString(), "file is missing");
-        }
-        ModelDescriptor d = format.read(descriptorFile);
         String folderName = folder.getParent().getFileName().toString();
         String folderVersion = folder.getFileName().toString();
-        if (!d.name().equals(folderName)) {
-            throw new InvalidDescriptorException(descriptorFile.toString(), "name: '" + d.name()
-                    + "' differs from the folder name '" + folderName + "'; rename one of them");
-        }
-        if (!d.version().equals(folderVersion)) {
-            throw new InvalidDescriptorException(descriptorFile.toString(), "version: '" + d.version()
-                    + "' differs from the folder name '" + folderVersion + "'; rename one of them");
-        }
         try {
             if (!Files.isRegularFile(modelFile)) {
                 throw new InvalidDescriptorException(modelFile.toString(), "file is missing");
@@ -68,6 +66,29 @@ final class ModelFolderScanner {
             }
         } catch (IOException e) {
             throw new InvalidDescriptorException(modelFile.toString(), "cannot be read: " + e);
+        }
+        for (String part : List.of(folderName, folderVersion)) {
+            if (!SAFE_NAME.matcher(part).matches()) {
+                throw new InvalidDescriptorException(folder.toString(), "folder name '" + part + "' may only hold "
+                        + "letters, digits, '.', '_' and '-', and must start with a letter or digit");
+            }
+        }
+        GraphSignature graph = GraphSignature.read(modelFile);
+        Map<String, Long> ones = new LinkedHashMap<>();
+        graph.inputs().forEach(in -> in.shape().stream().filter(Dim::isSymbolic).forEach(d -> ones.put(d.symbol(), 1L)));
+        ModelDescriptor fromGraph = new ModelDescriptor(folderName, folderVersion, ModelType.UNKNOWN, "",
+                graph.inputs(), graph.outputs(), ones, null);
+        if (!Files.isRegularFile(descriptorFile)) {
+            return new StoredModel(fromGraph, modelFile);
+        }
+        ModelDescriptor d = format.readOver(descriptorFile, fromGraph, modelFile);
+        if (!d.name().equals(folderName)) {
+            throw new InvalidDescriptorException(descriptorFile.toString(), "name: '" + d.name()
+                    + "' differs from the folder name '" + folderName + "'; rename one of them");
+        }
+        if (!d.version().equals(folderVersion)) {
+            throw new InvalidDescriptorException(descriptorFile.toString(), "version: '" + d.version()
+                    + "' differs from the folder name '" + folderVersion + "'; rename one of them");
         }
         return new StoredModel(d, modelFile);
     }
