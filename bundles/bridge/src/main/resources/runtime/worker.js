@@ -132,6 +132,21 @@ function session(model, url, ep, gpuOutputs) {
   return s;
 }
 
+// The model left the repository or changed: its sessions are released once the runs queued before this
+// message have ended, so a run in progress keeps its session. The next run of a changed model loads it anew.
+async function unloadModel(model) {
+  for (const [key, s] of [...sessions]) {
+    if (key.startsWith(`${model}@`)) {
+      sessions.delete(key);
+      try {
+        await (await s).release();
+      } catch (e) {
+        // a session that failed to load has nothing to release
+      }
+    }
+  }
+}
+
 function decodeFrame(buffer) {
   const view = new DataView(buffer);
   const headerLength = view.getUint32(0, true);
@@ -342,6 +357,8 @@ async function main() {
         socket.send(JSON.stringify({ type: 'pong', t: msg.t }));
       } else if (msg.type === 'release') {
         msg.ids.forEach(dropShared);
+      } else if (msg.type === 'unload') {
+        runs = runs.then(() => unloadModel(msg.model));
       } else if (msg.type === 'fault') {
         injectFault(msg.kind);
       }

@@ -59,8 +59,9 @@ public class EndpointAccessTest {
             try {
                 HttpClient https = HttpClient.newBuilder().sslContext(trusting(keystore)).build();
                 URI base = URI.create("https://127.0.0.1:" + port);
-                Await.until("the endpoint ready over TLS", () -> get(https, base, "/v2/health/ready", TOKEN)
-                        .statusCode() == 200, () -> copy.diagnostics("data/webaccel.out"));
+                // `start` returns once the container runs; its HTTPS server opens its port a moment later
+                Await.until("the endpoint ready over TLS", () -> listening(() -> get(https, base, "/v2/health/ready",
+                        TOKEN).statusCode() == 200), () -> copy.diagnostics("data/webaccel.out"));
                 for (String path : List.of("/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/image-classifier",
                         "/metrics", "/dashboard/api/state")) {
                     HttpResponse<String> none = get(https, base, path, null);
@@ -125,6 +126,15 @@ public class EndpointAccessTest {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /** @return the condition, or false while nothing listens on the port yet */
+    private static boolean listening(Await.Condition condition) throws Exception {
+        try {
+            return condition.holds();
+        } catch (java.net.ConnectException e) {
+            return false;
         }
     }
 }

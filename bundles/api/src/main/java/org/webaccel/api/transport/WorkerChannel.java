@@ -96,6 +96,16 @@ public interface WorkerChannel {
     default void releaseTensors(java.util.Collection<String> ids) {
     }
 
+    /**
+     * Releases the page's sessions of a model (every provider) once the runs it holds have ended: the model
+     * left the repository, or its file changed and the next run loads it anew. Nothing is sent when the socket
+     * is closed.
+     *
+     * @param modelId {@code name:version}
+     */
+    default void unloadModel(String modelId) {
+    }
+
     /** @return whether the WebSocket is open */
     boolean isOpen();
 

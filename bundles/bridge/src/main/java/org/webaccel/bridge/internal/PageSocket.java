@@ -207,6 +207,14 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
         channel.writeAndFlush(new TextWebSocketFrame(msg.toString()));
     }
 
+    @Override
+    public void unloadModel(String modelId) {
+        if (closedReason == null) {
+            channel.writeAndFlush(new TextWebSocketFrame(json.createObjectNode().put("type", "unload")
+                    .put("model", modelId).toString()));
+        }
+    }
+
     /** Asks the page to commit a fault (see {@code WorkerBridge.Fault}). */
     void injectFault(String kind) {
         ObjectNode msg = json.createObjectNode().put("type", "fault").put("kind", kind);

@@ -65,6 +65,8 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
     private final Dispatcher dispatcher;
     private final Admission admission;
     private final HistoryRecorder history;
+    /** Tells the pool of models the repository added, removed or changed while it runs. */
+    private final AutoCloseable modelChanges;
     private final AtomicLong requestSeq = new AtomicLong();
     private volatile InputValidator validator;
     private volatile Lifecycle lifecycle;
@@ -107,6 +109,7 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
         workforce.dispatcher(dispatcher);
         this.admission = new Admission(state, dispatcher, timers, requestMemory);
         this.history = new HistoryRecorder(() -> metrics, workforce::browserVersion, workforce::residentBytes);
+        this.modelChanges = models.listen(new ModelChanges(state)::apply);
         dispatcher.health(() -> health);
         dispatcher.policy(() -> placement);
         workforce.health(() -> health);
@@ -300,6 +303,11 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
      */
     @Deactivate
     void stop() {
+        try {
+            modelChanges.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "the model repository listener did not close: " + e);
+        }
         List<CompletableFuture<Ran>> running = admission.stop();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (CompletableFuture<Ran> r : running) {

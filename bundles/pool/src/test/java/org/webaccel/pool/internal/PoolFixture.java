@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.webaccel.api.model.Dim;
+import org.webaccel.api.model.ModelChange;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.model.ModelType;
@@ -26,6 +29,8 @@ final class PoolFixture implements AutoCloseable {
 
     final ScriptedPages pages;
     final WorkerPool pool;
+    /** Who the repository tells of changes: the pool. */
+    private final List<Consumer<ModelChange>> listeners = new CopyOnWriteArrayList<>();
 
     PoolFixture(ScriptedPages.Script script, Map<String, Object> config) {
         pages = new ScriptedPages(script);
@@ -46,8 +51,19 @@ final class PoolFixture implements AutoCloseable {
                 });
     }
 
-    private static ModelRepository repository() {
+    /** Tells the pool that the repository changed, as a repository does after a scan. */
+    void modelsChanged(ModelChange change) {
+        listeners.forEach(l -> l.accept(change));
+    }
+
+    private ModelRepository repository() {
         return new ModelRepository() {
+            @Override
+            public AutoCloseable listen(Consumer<ModelChange> listener) {
+                listeners.add(listener);
+                return () -> listeners.remove(listener);
+            }
+
             @Override
             public List<ModelDescriptor> list() {
                 return List.of(MODEL);

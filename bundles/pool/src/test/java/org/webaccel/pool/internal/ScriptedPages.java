@@ -59,6 +59,7 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
     private final AtomicInteger launched = new AtomicInteger();
     private final List<Browser> browsers = new CopyOnWriteArrayList<>();
     private final String name;
+    private final List<String> unloaded = new CopyOnWriteArrayList<>();
     private volatile Script script;
     private volatile String launchFailure;
 
@@ -107,6 +108,11 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
     /** One browser dies, as a kill -9 would. */
     void killBrowser(String id) {
         browsers.stream().filter(b -> b.id.equals(id)).forEach(Browser::die);
+    }
+
+    /** @return the models the pages were told to unload, in order */
+    List<String> unloaded() {
+        return unloaded;
     }
 
     /** @return every channel a page opened, oldest first */
@@ -281,6 +287,11 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
                 Map<String, Tensor> inputs, List<String> outputs, Map<String, String> references,
                 Map<String, String> keep) {
             return run(model, ep, inputs, outputs);
+        }
+
+        @Override
+        public void unloadModel(String modelId) {
+            unloaded.add(modelId);
         }
 
         @Override

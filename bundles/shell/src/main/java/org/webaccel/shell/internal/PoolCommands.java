@@ -21,12 +21,11 @@ import org.webaccel.api.WorkerInfo;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.health.HealthScore;
 import org.webaccel.api.health.Scope;
-import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.gogo.GogoCommand;
 
 /** The {@code pool} scope of the Gogo shell. Each command returns its text; errors are thrown with their reason. */
 @Component(service = Object.class)
-@GogoCommand(scope = "pool", function = {"status", "backends", "workers", "models", "drain",
+@GogoCommand(scope = "pool", function = {"status", "backends", "workers", "drain",
         "resume", "breakers", "health"})
 public final class PoolCommands {
     private final ResourcePool pool;
@@ -201,17 +200,5 @@ public final class PoolCommands {
         String name = java.util.stream.Stream.of(g.vendor(), g.architecture(), g.description())
                 .filter(p -> p != null && !p.isBlank()).distinct().collect(Collectors.joining("/"));
         return name.isEmpty() ? "adapter (details not disclosed)" : name;
-    }
-
-    /** @return one block per model */
-    @Descriptor("list the models the pool can run")
-    public String models() {
-        StringBuilder out = new StringBuilder();
-        for (ModelDescriptor m : pool.models()) {
-            out.append(String.format(Locale.ROOT, "%-20s %-15s %s%n", m.id(), m.type(), m.description()));
-            m.inputs().forEach(i -> out.append("    in   ").append(i).append('\n'));
-            m.outputs().forEach(o -> out.append("    out  ").append(o).append('\n'));
-        }
-        return out.length() == 0 ? "no models\n" : out.toString();
     }
 }

@@ -6,15 +6,29 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
+import org.webaccel.api.model.ModelChange;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.model.ModelState;
 import org.webaccel.models.internal.demo.DemoModelWriter;
 import org.webaccel.models.internal.descriptor.DescriptorFormat;
 import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
@@ -23,9 +37,11 @@ import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
  * The model repository: a folder laid out as {@code <path>/<name>/<version>/model.onnx}, each with an optional
  * {@code descriptor.json} beside it ({@link ModelFolderScanner}).
  *
- * <p>On activation it installs the built-in demo models that are absent, then scans the folder. Models
- * added later appear after {@link #refresh()} or a restart; a configuration change reactivates the
- * component and so rescans. Folders that cannot be used are logged and listed by {@link #skipped()}.
+ * <p>On activation it installs the built-in demo models that are absent, then scans the folder, and again every
+ * {@code scanIntervalSeconds}: a model folder added is served, a removed one is no longer, a changed one is a
+ * new load, and listeners are told ({@link #listen}). {@link #load} and {@link #unload} act on one model now.
+ * All scans run on one thread of the repository's own, never under a lock; folders that cannot be used are
+ * logged and listed by {@link #skipped()} and {@link #index()}.
  */
 @Component(name = FolderModelRepository.PID, service = ModelRepository.class)
 @Designate(ocd = RepositoryConfig.class)
@@ -38,16 +54,37 @@ public final class FolderModelRepository implements ModelRepository {
     private static final System.Logger LOG = System.getLogger(FolderModelRepository.class.getName());
 
     private final Path root;
+    /** Used on the scan thread only. */
     private final ModelFolderScanner scanner = new ModelFolderScanner();
+    private final ScheduledExecutorService scans = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "webaccel-model-scans");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<ModelChange>> listeners = new CopyOnWriteArrayList<>();
+    /** The models served: the last scan without the unloaded names. */
     private volatile Catalog catalog;
+    /** The folder as last scanned. */
+    private volatile Catalog scanned;
 
     /**
-     * @param config where the folder is and whether to install the demo models
+     * @param config where the folder is, whether to install the demo models, how often to scan
      */
     @Activate
     public FolderModelRepository(RepositoryConfig config) {
         this(resolveRoot(config.path(), System.getProperty(HOME_PROPERTY)), config.installDemoModels(),
                 FolderModelRepository.class.getClassLoader());
+        int every = config.scanIntervalSeconds();
+        if (every > 0) {
+            scans.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Stops scanning. */
+    @Deactivate
+    public void deactivate() {
+        scans.shutdownNow();
     }
 
     FolderModelRepository(Path root, boolean installDemoModels, ClassLoader demoModels) {
@@ -63,7 +100,9 @@ public final class FolderModelRepository implements ModelRepository {
                 LOG.log(Level.ERROR, "cannot install the demo models into " + root + ": " + e, e);
             }
         }
-        this.catalog = scan();
+        this.catalog = new Catalog(List.of(), List.of());
+        this.scanned = catalog;
+        rescan();
     }
 
     /**
@@ -150,14 +189,67 @@ public final class FolderModelRepository implements ModelRepository {
                         + " but the rescan skipped it: " + skipped()));
     }
 
-    /** Scans the folder again, so models added or fixed since activation appear. */
-    public synchronized void refresh() {
-        catalog = scan();
+    /** Scans the folder again now, so models added, fixed, changed or removed since the last scan are seen. */
+    public void refresh() {
+        onScanThread(this::rescan);
+    }
+
+    @Override
+    public ModelChange load(String name) {
+        return onScanThread(() -> {
+            unloaded.remove(name);
+            ModelChange change = rescan();
+            if (catalog.find(name, null).isEmpty()) {
+                List<String> why = scanned.skipped().stream().filter(s -> nameOf(s).equals(name))
+                        .map(SkippedModel::toString).toList();
+                throw new IllegalArgumentException("model '" + name + "' cannot be loaded: " + (why.isEmpty()
+                        ? "the repository " + root + " has no folder " + name + "/<version>/model.onnx"
+                        : String.join("; ", why)));
+            }
+            return change;
+        });
+    }
+
+    @Override
+    public ModelChange unload(String name) {
+        return onScanThread(() -> {
+            if (catalog.find(name, null).isEmpty()) {
+                throw new IllegalArgumentException("model '" + name + "' is not served; served models: "
+                        + list().stream().map(ModelDescriptor::name).distinct().toList());
+            }
+            unloaded.add(name);
+            return rescan();
+        });
+    }
+
+    @Override
+    public List<ModelState> index() {
+        Catalog c = scanned;
+        List<ModelState> states = new ArrayList<>();
+        for (StoredModel m : c.models()) {
+            ModelDescriptor d = m.descriptor();
+            boolean off = unloaded.contains(d.name());
+            states.add(new ModelState(d.name(), d.version(), !off, off ? "unloaded" : ""));
+        }
+        for (SkippedModel s : c.skipped()) {
+            Path folder = s.folder();
+            boolean versioned = folder.getParent() != null && !folder.getParent().equals(root);
+            states.add(new ModelState(nameOf(s), versioned ? folder.getFileName().toString() : "", false,
+                    s.reason()));
+        }
+        states.sort(Comparator.comparing(ModelState::name).thenComparing(ModelState::version, VersionOrder.INSTANCE));
+        return states;
+    }
+
+    @Override
+    public AutoCloseable listen(Consumer<ModelChange> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** @return the folders the last scan could not use, with the reason for each */
     public List<SkippedModel> skipped() {
-        return catalog.skipped();
+        return scanned.skipped();
     }
 
     /** @return the repository folder */
@@ -165,13 +257,56 @@ public final class FolderModelRepository implements ModelRepository {
         return root;
     }
 
-    private Catalog scan() {
-        Catalog c = scanner.scan(root);
-        for (SkippedModel s : c.skipped()) {
-            LOG.log(Level.WARNING, "skipped model folder {0}", s);
+    private String nameOf(SkippedModel s) {
+        Path relative = root.relativize(s.folder());
+        return relative.getNameCount() == 0 ? "" : relative.getName(0).toString();
+    }
+
+    /** Runs a scan, or a change that ends in one, on the scan thread and waits for it. */
+    private <T> T onScanThread(Callable<T> task) {
+        try {
+            return scans.submit(task).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("model scan failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the model folder was scanned", e);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the model repository has stopped", e);
         }
-        LOG.log(Level.INFO, "model repository {0}: {1} models {2}, {3} skipped", root, c.models().size(),
-                c.models().stream().map(m -> m.descriptor().id()).toList(), c.skipped().size());
-        return c;
+    }
+
+    /** On the scan thread (or in the constructor, before it runs): scans, serves what changed, tells listeners. */
+    private ModelChange rescan() {
+        Catalog all = scanner.scan(root);
+        Catalog served = new Catalog(all.models().stream().filter(m -> !unloaded.contains(m.descriptor().name()))
+                .toList(), all.skipped());
+        ModelChange change = CatalogDiff.between(catalog, served);
+        if (!all.skipped().equals(scanned.skipped())) {
+            all.skipped().stream().filter(s -> !scanned.skipped().contains(s))
+                    .forEach(s -> LOG.log(Level.WARNING, "skipped model folder {0}", s));
+        }
+        scanned = all;
+        catalog = served;
+        if (!change.isEmpty()) {
+            LOG.log(Level.INFO, "model repository {0}: {1} models {2}; added {3}, removed {4}, changed {5}", root,
+                    served.models().size(), ids(served.models().stream().map(StoredModel::descriptor).toList()),
+                    ids(change.added()), ids(change.removed()), ids(change.replaced()));
+            for (Consumer<ModelChange> l : listeners) {
+                try {
+                    l.accept(change);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "a model repository listener failed", e);
+                }
+            }
+        }
+        return change;
+    }
+
+    private static List<String> ids(List<ModelDescriptor> models) {
+        return models.stream().map(ModelDescriptor::id).toList();
     }
 }

@@ -3,10 +3,14 @@ package org.webaccel.models.internal.repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.webaccel.api.model.Dim;
@@ -22,16 +26,22 @@ import org.webaccel.models.internal.graph.GraphSignature;
  * {@code descriptor.json} beside the model that adds what its graph cannot say ({@link GraphSignature},
  * {@link DescriptorFormat#readOver}).
  * A folder that breaks the layout becomes a {@link SkippedModel} with the reason, so one bad model never
- * hides the good ones. Hidden folders (a leading dot) are ignored: installs in progress live there.
+ * hides the good ones. Hidden folders (a leading dot) are ignored: installs in progress live there. A folder
+ * is read again only when the size or modification time of one of its files changed. Not thread-safe: the
+ * repository scans on one thread.
  */
 final class ModelFolderScanner {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final DescriptorFormat format = new DescriptorFormat();
+    /** What each version folder gave at its revision: read again only when its files change. */
+    private final Map<Path, Object> byRevision = new HashMap<>();
+    private final Map<Path, String> revisions = new HashMap<>();
 
     Catalog scan(Path root) {
         List<StoredModel> models = new ArrayList<>();
         List<SkippedModel> skipped = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
         if (!Files.isDirectory(root)) {
             return new Catalog(models, skipped);
         }
@@ -42,17 +52,48 @@ final class ModelFolderScanner {
                         + nameDir.getFileName() + "/<version>/model.onnx"));
             }
             for (Path versionDir : versions) {
-                try {
-                    models.add(load(versionDir));
-                } catch (InvalidDescriptorException e) {
-                    skipped.add(new SkippedModel(versionDir, e.getMessage()));
+                seen.add(versionDir);
+                String revision = revision(versionDir);
+                if (!revision.equals(revisions.get(versionDir))) {
+                    revisions.put(versionDir, revision);
+                    byRevision.put(versionDir, read(versionDir, revision));
+                }
+                Object result = byRevision.get(versionDir);
+                if (result instanceof StoredModel m) {
+                    models.add(m);
+                } else {
+                    skipped.add((SkippedModel) result);
                 }
             }
         }
+        revisions.keySet().retainAll(seen);
+        byRevision.keySet().retainAll(seen);
         return new Catalog(models, skipped);
     }
 
-    private StoredModel load(Path folder) throws InvalidDescriptorException {
+    private Object read(Path versionDir, String revision) {
+        try {
+            return load(versionDir, revision);
+        } catch (InvalidDescriptorException e) {
+            return new SkippedModel(versionDir, e.getMessage());
+        }
+    }
+
+    /** @return the sizes and modification times of the folder's two files: they change when either does */
+    private static String revision(Path folder) {
+        StringBuilder r = new StringBuilder();
+        for (String file : List.of(DemoModelWriter.MODEL_FILE, DemoModelWriter.DESCRIPTOR_FILE)) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(folder.resolve(file), BasicFileAttributes.class);
+                r.append(a.size()).append('@').append(a.lastModifiedTime().toMillis()).append(';');
+            } catch (IOException e) {
+                r.append("none;");
+            }
+        }
+        return r.toString();
+    }
+
+    private StoredModel load(Path folder, String revision) throws InvalidDescriptorException {
         Path descriptorFile = folder.resolve(DemoModelWriter.DESCRIPTOR_FILE);
         Path modelFile = folder.resolve(DemoModelWriter.MODEL_FILE);
         String folderName = folder.getParent().getFileName().toString();
@@ -79,7 +120,7 @@ final class ModelFolderScanner {
         ModelDescriptor fromGraph = new ModelDescriptor(folderName, folderVersion, ModelType.UNKNOWN, "",
                 graph.inputs(), graph.outputs(), ones, null);
         if (!Files.isRegularFile(descriptorFile)) {
-            return new StoredModel(fromGraph, modelFile);
+            return new StoredModel(fromGraph, modelFile, revision);
         }
         ModelDescriptor d = format.readOver(descriptorFile, fromGraph, modelFile);
         if (!d.name().equals(folderName)) {
@@ -90,7 +131,7 @@ final class ModelFolderScanner {
             throw new InvalidDescriptorException(descriptorFile.toString(), "version: '" + d.version()
                     + "' differs from the folder name '" + folderVersion + "'; rename one of them");
         }
-        return new StoredModel(d, modelFile);
+        return new StoredModel(d, modelFile, revision);
     }
 
     /** Visible subfolders in name order, so scans and logs are stable. */

@@ -5,7 +5,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the folder model repository, PID {@value FolderModelRepository#PID}. */
 @ObjectClassDefinition(name = "WebAccel model repository",
-        description = "A folder of models laid out as <path>/<name>/<version>/{model.onnx, descriptor.json}.")
+        description = "A folder of models laid out as <path>/<name>/<version>/model.onnx, each with an optional "
+                + "descriptor.json.")
 public @interface RepositoryConfig {
 
     /** @return the repository folder; a relative path is resolved against webaccel.home or the working directory */
@@ -19,4 +20,10 @@ public @interface RepositoryConfig {
             description = "Copy the built-in demo models (text-encoder, image-classifier, audio-encoder) into "
                     + "the folder when their version folder is absent. Existing folders are never overwritten.")
     boolean installDemoModels() default true;
+
+    /** @return seconds between scans of the folder for models added, changed or removed; 0 scans only on demand */
+    @AttributeDefinition(name = "Scan interval",
+            description = "Seconds between scans of the folder: a model folder added is served, a removed one "
+                    + "unloaded, a changed model.onnx loaded anew. 0: only at activation and on load/unload.")
+    int scanIntervalSeconds() default 2;
 }

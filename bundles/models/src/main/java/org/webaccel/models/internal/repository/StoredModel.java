@@ -8,6 +8,8 @@ import org.webaccel.api.model.ModelDescriptor;
  *
  * @param descriptor the parsed descriptor
  * @param modelFile its {@code model.onnx}
+ * @param revision the size and modification time of its files: another revision of the same name and version
+ *        is a new load
  */
-record StoredModel(ModelDescriptor descriptor, Path modelFile) {
+record StoredModel(ModelDescriptor descriptor, Path modelFile, String revision) {
 }

@@ -3,6 +3,7 @@ package org.webaccel.models.internal.repository;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -17,7 +18,9 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.webaccel.api.model.ModelChange;
 import org.webaccel.api.model.ModelDescriptor;
+import org.webaccel.api.model.ModelState;
 import org.webaccel.api.model.ModelType;
 
 public class FolderModelRepositoryTest {
@@ -191,6 +194,71 @@ public class FolderModelRepositoryTest {
         }
     }
 
+    @Test
+    public void modelsAddedChangedAndRemovedWhileItRunsAreToldToListeners() throws Exception {
+        FolderModelRepository repo = new FolderModelRepository(config(root.toString(), true));
+        List<ModelChange> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        repo.listen(changes::add);
+        byte[] encoder = resource("demo-models/text-encoder/1/model.onnx");
+        Path mine = Files.createDirectories(root.resolve("mine/1"));
+        Files.write(mine.resolve("model.onnx"), encoder);
+        repo.refresh();
+        assertEquals(List.of("mine:1"), changes.get(0).added().stream().map(ModelDescriptor::id).toList());
+        assertTrue(repo.find("mine", null).isPresent());
+
+        repo.refresh();
+        assertEquals("an unchanged folder is no change", 1, changes.size());
+
+        Files.write(mine.resolve("model.onnx"), resource("demo-models/image-classifier/1/model.onnx"));
+        Files.setLastModifiedTime(mine.resolve("model.onnx"), java.nio.file.attribute.FileTime.fromMillis(1000));
+        repo.refresh();
+        assertEquals("a changed model.onnx is a new load", List.of("mine:1"),
+                changes.get(1).replaced().stream().map(ModelDescriptor::id).toList());
+        assertEquals("pixels", repo.find("mine", null).orElseThrow().inputs().get(0).name());
+
+        Files.delete(mine.resolve("model.onnx"));
+        Files.delete(mine);
+        repo.refresh();
+        assertEquals(List.of("mine:1"), changes.get(2).removed().stream().map(ModelDescriptor::id).toList());
+        assertFalse(repo.find("mine", null).isPresent());
+    }
+
+    @Test
+    public void unloadAndLoadByNameAndTheIndexSaysWhyAModelIsNotServed() throws Exception {
+        FolderModelRepository repo = new FolderModelRepository(config(root.toString(), true));
+        Path broken = Files.createDirectories(root.resolve("broken/2"));
+        Files.writeString(broken.resolve("model.onnx"), "not an ONNX model");
+        repo.refresh();
+
+        ModelChange off = repo.unload("image-classifier");
+        assertEquals(List.of("image-classifier:1"), off.removed().stream().map(ModelDescriptor::id).toList());
+        assertFalse(repo.find("image-classifier", null).isPresent());
+        assertTrue(Files.exists(root.resolve("image-classifier/1/model.onnx")));
+        repo.refresh();
+        assertFalse("unloaded until loaded again", repo.find("image-classifier", null).isPresent());
+
+        List<ModelState> index = repo.index();
+        assertEquals(new ModelState("image-classifier", "1", false, "unloaded"),
+                index.stream().filter(m -> m.name().equals("image-classifier")).findFirst().orElseThrow());
+        ModelState b = index.stream().filter(m -> m.name().equals("broken")).findFirst().orElseThrow();
+        assertEquals("2", b.version());
+        assertFalse(b.ready());
+        assertTrue(b.reason(), b.reason().contains("is not an ONNX model"));
+        assertTrue(index.stream().filter(m -> m.name().equals("text-encoder")).findFirst().orElseThrow().ready());
+
+        ModelChange on = repo.load("image-classifier");
+        assertEquals(List.of("image-classifier:1"), on.added().stream().map(ModelDescriptor::id).toList());
+        assertTrue(repo.find("image-classifier", null).isPresent());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> repo.load("broken"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("model 'broken' cannot be loaded: " + broken + ": "));
+        e = assertThrows(IllegalArgumentException.class, () -> repo.load("nothing"));
+        assertEquals("model 'nothing' cannot be loaded: the repository " + root + " has no folder "
+                + "nothing/<version>/model.onnx", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> repo.unload("nothing"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("model 'nothing' is not served; served models: ["));
+    }
+
     /** The configuration as SCR would pass it to the {@code @Activate} constructor. */
     private static RepositoryConfig config(String path, boolean installDemoModels) {
         return new RepositoryConfig() {
@@ -207,6 +275,11 @@ public class FolderModelRepositoryTest {
             @Override
             public boolean installDemoModels() {
                 return installDemoModels;
+            }
+
+            @Override
+            public int scanIntervalSeconds() {
+                return 0; // the tests scan when they want to: refresh(), load, unload
             }
         };
     }
