@@ -25,6 +25,8 @@ command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || packages+=(maven)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# speech for the real-model tests (openWakeWord on a synthesised "hey jarvis")
+command -v espeak-ng >/dev/null 2>&1 || packages+=(espeak-ng)
 if [ ${#packages[@]} -gt 0 ]; then
     echo "installing Debian packages: ${packages[*]}"
     sudo_cmd=()
