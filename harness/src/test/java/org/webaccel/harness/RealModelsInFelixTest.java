@@ -150,13 +150,20 @@ public class RealModelsInFelixTest {
             cases.put(EMB, embIn);
             cases.put(JARVIS, headIn);
             cases.put(VAD, vadIn);
+            System.out.println("REAL-MODELS | model | EP | max abs diff | load ms | first compute ms | "
+                    + "second compute ms |");
             for (ExecutionProvider ep : List.of(ExecutionProvider.WASM, ExecutionProvider.WEBGPU)) {
                 for (Map.Entry<String, Map<String, Tensor>> e : cases.entrySet()) {
-                    InferenceResult r = infer(e.getKey(), e.getValue(), ep);
-                    assertEquals(ep, r.executionProvider());
-                    double diff = check(ref, m, e.getKey(), e.getValue(), r);
-                    System.out.printf("REAL-MODELS | %s | %s | max abs diff %.3g | compute %.1f ms |%n", e.getKey(),
-                            ep, diff, r.timings().computeMs());
+                    // twice: the first run on a page also loads the session and, on WebGPU, builds its pipelines
+                    InferenceResult first = infer(e.getKey(), e.getValue(), ep);
+                    InferenceResult second = infer(e.getKey(), e.getValue(), ep);
+                    double diff = 0;
+                    for (InferenceResult r : List.of(first, second)) {
+                        assertEquals(ep, r.executionProvider());
+                        diff = Math.max(diff, check(ref, m, e.getKey(), e.getValue(), r));
+                    }
+                    System.out.printf("REAL-MODELS | %s | %s | %.3g | %.1f | %.1f | %.1f |%n", e.getKey(), ep, diff,
+                            first.timings().loadMs(), first.timings().computeMs(), second.timings().computeMs());
                 }
             }
         }
