@@ -27,6 +27,8 @@ command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 # The ONNX project's own schema (onnx-ml.proto), compiled by the build (bundles/onnx-schema).
 [ -f /usr/lib/python3/dist-packages/onnx/onnx-ml.proto ] || packages+=(python3-onnx)
+# speech for the real-model tests (openWakeWord on a synthesised "hey jarvis")
+command -v espeak-ng >/dev/null 2>&1 || packages+=(espeak-ng)
 if [ ${#packages[@]} -gt 0 ]; then
     echo "installing Debian packages: ${packages[*]}"
     sudo_cmd=()

@@ -88,6 +88,27 @@ public final class NativeReference implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks {@code |actual - expected| <= atol + rtol * |expected|} element by element, as numpy's allclose does.
+     *
+     * @param what names the values in the failure message
+     * @return the largest absolute difference
+     * @throws AssertionError naming the first element out of tolerance
+     */
+    public static double assertClose(String what, float[] expected, float[] actual, double atol, double rtol) {
+        if (expected.length != actual.length) {
+            throw new AssertionError(what + ": " + actual.length + " values, expected " + expected.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs((double) actual[i] - expected[i]);
+            if (!(d <= atol + rtol * Math.abs(expected[i]))) {
+                throw new AssertionError(what + " differs from the native reference at flat index " + i + ": "
+                        + actual[i] + " vs " + expected[i] + " (atol " + atol + ", rtol " + rtol + ")");
+            }
+        }
+        return maxAbsDiff(expected, actual);
+    }
+
     /** @return the largest absolute difference between two equally long arrays */
     public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {

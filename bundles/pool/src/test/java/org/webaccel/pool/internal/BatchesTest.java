@@ -31,6 +31,17 @@ public class BatchesTest {
     }
 
     @Test
+    public void aModelWithAScalarInputIsNotBatchedAndScalarsNeverJoin() {
+        ModelDescriptor vad = new ModelDescriptor("vad", "1", ModelType.AUDIO, "",
+                List.of(TensorSpec.of("input", DType.FLOAT32, Dim.symbolic("batch"), Dim.symbolic("sequence")),
+                        TensorSpec.of("sr", DType.INT64)),
+                List.of(TensorSpec.of("output", DType.FLOAT32, Dim.symbolic("batch"), Dim.of(1))), Map.of());
+        assertFalse(Batches.batchable(vad));
+        Map<String, Tensor> s = Map.of("sr", Tensor.ofLongs(new long[0], 16000));
+        assertFalse(Batches.compatible(s, s));
+    }
+
+    @Test
     public void joinsAlongTheFirstDimensionAndSplitsBackInOrder() {
         Map<String, Tensor> a = Map.of("x", Tensor.ofFloats(new long[] {1, 2}, 1, 2));
         Map<String, Tensor> b = Map.of("x", Tensor.ofFloats(new long[] {2, 2}, 3, 4, 5, 6));

@@ -47,6 +47,31 @@ public class InputValidatorTest {
         validator.validate(IMAGE, Map.of("pixels", Tensor.ofFloats(new long[] {2, 3, 4}, new float[24])));
     }
 
+    /** Silero VAD's signature: a stateful model whose sample rate is an int64 scalar (rank 0). */
+    private static final ModelDescriptor VAD = new ModelDescriptor("vad", "1", ModelType.AUDIO, "",
+            List.of(TensorSpec.of("input", DType.FLOAT32, Dim.symbolic("batch"), Dim.symbolic("sequence")),
+                    TensorSpec.of("sr", DType.INT64),
+                    TensorSpec.of("h", DType.FLOAT32, Dim.of(2), Dim.symbolic("batch"), Dim.of(64))),
+            List.of(TensorSpec.of("output", DType.FLOAT32, Dim.symbolic("batch"), Dim.of(1))), Map.of());
+
+    private static Map<String, Tensor> vad(Tensor sr) {
+        return Map.of("input", Tensor.ofFloats(new long[] {1, 64}, new float[64]), "sr", sr,
+                "h", Tensor.ofFloats(new long[] {2, 1, 64}, new float[128]));
+    }
+
+    @Test
+    public void aScalarInputIsAcceptedAsARankZeroTensorOnly() {
+        Tensor scalar = Tensor.ofLongs(new long[0], 16000);
+        assertEquals(1, scalar.elementCount());
+        assertEquals(8, scalar.byteSize());
+        validator.validate(VAD, vad(scalar));
+        expect(VAD, vad(Tensor.ofLongs(new long[] {1}, 16000)), "input 'sr' of model 'vad' expects shape [] (rank 0); "
+                + "got [1] (rank 1)");
+        expect(VAD, vad(Tensor.ofInts(new long[0], 16000)), "input 'sr' of model 'vad' must be int64; got int32");
+        expect(IMAGE, Map.of("pixels", Tensor.ofFloats(new long[0], 1f)), "input 'pixels' of model 'img' expects shape "
+                + "[batch, 3, 4] (rank 3); got [] (rank 0)");
+    }
+
     @Test
     public void namesMissingUnknownAndAbsentInputs() {
         expect(TEXT, Map.of(), "model 'enc' expects inputs [ids int64[batch, seq], mask int64[batch, seq]]; got none");

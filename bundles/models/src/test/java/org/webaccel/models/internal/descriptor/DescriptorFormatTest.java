@@ -73,6 +73,16 @@ public class DescriptorFormatTest {
     }
 
     @Test
+    public void aScalarInputHasAnEmptyShapeAndSurvivesWriteThenRead() throws Exception {
+        ModelDescriptor d = parse(VALID.replace("\"valueRange\": [0, 9] }", "\"valueRange\": [0, 9] }, "
+                + "{ \"name\": \"sr\", \"dtype\": \"int64\", \"shape\": [] }"));
+        TensorSpec sr = d.inputs().get(1);
+        assertEquals("sr int64[]", sr.toString());
+        assertTrue(sr.shape().isEmpty());
+        assertEquals(d.inputs().toString(), format.parse("y.json", format.write(d)).inputs().toString());
+    }
+
+    @Test
     public void aNumericVersionIsTakenAsItsDigits() throws Exception {
         assertEquals("2", parse(VALID.replace("\"version\": \"1\"", "\"version\": 2")).version());
     }
