@@ -29,6 +29,14 @@ import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.harness.ProtocolClient.Body;
+import org.webaccel.onnx.Onnx.GraphProto;
+import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.NodeProto;
+import org.webaccel.onnx.Onnx.OperatorSetIdProto;
+import org.webaccel.onnx.Onnx.TensorProto;
+import org.webaccel.onnx.Onnx.TensorShapeProto;
+import org.webaccel.onnx.Onnx.TypeProto;
+import org.webaccel.onnx.Onnx.ValueInfoProto;
 import org.webaccel.harness.ProtocolClient.Output;
 import org.webaccel.testing.Await;
 
@@ -66,14 +74,25 @@ public class InferenceProtocolTest {
         }
     }
 
-    /** A model whose descriptor is valid but whose ONNX file is not: the page fails to create its session. */
+    /**
+     * A model the repository reads (a valid graph signature) but ONNX Runtime Web cannot create a session of:
+     * its one node reads a value nothing defines, so the page fails to create its session.
+     */
     private static void addABrokenModel(Path home) throws IOException {
         Path dir = Files.createDirectories(home.resolve("models/broken/1"));
-        Files.writeString(dir.resolve("model.onnx"), "not an ONNX model");
-        Files.writeString(dir.resolve("descriptor.json"), "{\"name\": \"broken\", \"version\": \"1\", \"type\": "
-                + "\"vision\", \"inputs\": [{\"name\": \"x\", \"dtype\": \"float32\", \"shape\": [\"batch\", 4]}], "
-                + "\"outputs\": [{\"name\": \"y\", \"dtype\": \"float32\", \"shape\": [\"batch\", 4]}], "
-                + "\"exampleDims\": {\"batch\": 1}}");
+        TypeProto x = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(TensorShapeProto.newBuilder()
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4)))).build();
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(GraphProto.newBuilder().setName("broken")
+                        .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("nowhere").addOutput("y"))
+                        .addInput(ValueInfoProto.newBuilder().setName("x").setType(x))
+                        .addOutput(ValueInfoProto.newBuilder().setName("y").setType(x)))
+                .build();
+        Files.write(dir.resolve("model.onnx"), model.toByteArray());
+        Files.writeString(dir.resolve("descriptor.json"), "{\"type\": \"vision\"}");
     }
 
     // ---- helpers ----
@@ -284,6 +303,57 @@ public class InferenceProtocolTest {
                 "no backend named 'opera' and none of that browser family; backends and families here: [");
     }
 
+    @Test
+    public void theRepositoryExtensionListsLoadsAndUnloadsAndAFolderWithOnlyModelOnnxIsServed() throws Exception {
+        JsonNode index = ProtocolClient.json(client.post("/v2/repository/index", Body.json("{}")));
+        assertTrue(index.toString(), index.isArray());
+        assertEquals("READY", entry(index, "image-classifier").path("state").asText());
+        assertEquals("1", entry(index, "image-classifier").path("version").asText());
+
+        // A folder holding only model.onnx (text-projection-head's), loaded while the container runs.
+        Path plain = Files.createDirectories(container.home().resolve("models/plain/1"));
+        Files.copy(modelFile("text-projection-head"), plain.resolve("model.onnx"));
+        assertStatus(200, client.post("/v2/repository/models/plain/load", Body.json("{}")));
+        JsonNode metadata = ProtocolClient.json(client.get("/v2/models/plain"));
+        assertEquals("hidden_states", metadata.path("inputs").get(0).path("name").asText());
+        assertEquals("[-1,-1,128]", metadata.path("inputs").get(0).path("shape").toString());
+        float[] hidden = new float[2 * 128];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = (float) Math.sin(i);
+        }
+        Map<String, Tensor> inputs = Map.of("hidden_states", Tensor.ofFloats(new long[] {1, 2, 128}, hidden));
+        HttpResponse<byte[]> r = client.post("/v2/models/plain/infer", ProtocolClient.inferRequest(inputs, false,
+                parameters(), null));
+        assertMatchesReference("plain", inputs, r, List.of("projected"));
+
+        assertStatus(200, client.post("/v2/repository/models/plain/unload", Body.json("{}")));
+        assertStatus(404, client.post("/v2/models/plain/infer", ProtocolClient.inferRequest(inputs, false,
+                parameters(), null)));
+        JsonNode after = ProtocolClient.json(client.post("/v2/repository/index", Body.json("{}")));
+        assertEquals("UNAVAILABLE", entry(after, "plain").path("state").asText());
+        assertEquals("unloaded", entry(after, "plain").path("reason").asText());
+        assertTrue("the folder stays", Files.exists(plain.resolve("model.onnx")));
+        assertStatus(200, client.post("/v2/repository/models/plain/load", Body.json("{}")));
+        assertMatchesReference("plain", inputs, client.post("/v2/models/plain/infer", ProtocolClient.inferRequest(
+                inputs, false, parameters(), null)), List.of("projected"));
+
+        HttpResponse<byte[]> missing = client.post("/v2/repository/models/nothing/load", Body.json("{}"));
+        assertStatus(400, missing);
+        assertTrue(error(missing), error(missing).startsWith("model 'nothing' cannot be loaded: the repository "));
+        assertStatus(405, client.get("/v2/repository/models/plain/load"));
+        // the other tests see the repository as it was
+        assertStatus(200, client.post("/v2/repository/models/plain/unload", Body.json("{}")));
+    }
+
+    private static JsonNode entry(JsonNode index, String name) {
+        for (JsonNode e : index) {
+            if (e.path("name").asText().equals(name)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + index);
+    }
+
     // ---- errors ----
 
     @Test
@@ -369,7 +439,7 @@ public class InferenceProtocolTest {
         HttpResponse<byte[]> other = client.get("/v2/models/image-classifier/predict");
         assertStatus(404, other);
         assertTrue(error(other), error(other).startsWith("no endpoint GET /v2/models/image-classifier/predict"));
-        assertStatus(404, client.get("/v2/repository/index"));
+        assertStatus(405, client.get("/v2/repository/index"));
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +32,7 @@ import org.webaccel.api.ResourcePool;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.testing.Await;
 
 /**
  * The distribution's bundles in Felix with a real headless Chromium: every demo model computed in the
@@ -45,6 +48,9 @@ public class PoolInFelixTest {
 
     @Inject
     private ModelRepository repository;
+
+    @Inject
+    private org.apache.felix.service.command.CommandProcessor processor;
 
     @Configuration
     public Option[] config() throws Exception {
@@ -166,5 +172,88 @@ public class PoolInFelixTest {
         assertTrue("requests ran on " + workers, workers.size() >= 2);
         var s = pool.status();
         assertEquals(s.submitted(), s.succeeded() + s.failed() + s.inFlight());
+    }
+
+    /**
+     * A model folder added, its model.onnx changed, and the folder removed while the container runs, under a
+     * continuous load of another model: the repository's scans serve, reload and unload it, pages release the
+     * old sessions (the changed model answers with its new outputs), and no request of the load is lost. Gogo
+     * unloads, loads and reloads by name.
+     */
+    @Test
+    public void aModelAddedChangedAndRemovedUnderLoadLosesNoRequest() throws Exception {
+        awaitWorkers(2);
+        Path home = Path.of(System.getProperty("webaccel.home"));
+        Path hot = home.resolve("models/hot/1");
+        ModelDescriptor image = repository.find("image-classifier", null).orElseThrow();
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            int seed = c;
+            Thread t = new Thread(() -> {
+                for (int i = 0; loading.get(); i++) {
+                    try {
+                        infer(image.id(), TestInputs.random(image, seed * 1000 + i, 1), ExecutionProvider.WASM);
+                        answered.incrementAndGet();
+                    } catch (Exception e) {
+                        lost.add(e);
+                    }
+                }
+            }, "load-" + c);
+            t.start();
+            clients.add(t);
+        }
+        try {
+            Files.createDirectories(hot);
+            Files.copy(repository.modelFile(repository.find("text-projection-head", null).orElseThrow()),
+                    hot.resolve("model.onnx"));
+            Await.until("the added folder served", () -> repository.find("hot", null).isPresent());
+            Map<String, Tensor> hidden = TestInputs.random(repository.find("hot", null).orElseThrow(), 3, 1);
+            assertEquals(List.of("projected"), List.copyOf(infer("hot:1", hidden, ExecutionProvider.WASM).outputs()
+                    .keySet()));
+
+            // changed: the classifier head in its place, with an input more and other outputs
+            Files.copy(repository.modelFile(repository.find("text-classifier-head", null).orElseThrow()),
+                    hot.resolve("model.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(hot.resolve("model.onnx"), java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() + 60_000));
+            Await.until("the changed model loaded anew", () -> repository.find("hot", null).orElseThrow().inputs()
+                    .size() == 2);
+            ModelDescriptor changed = repository.find("hot", null).orElseThrow();
+            assertEquals(List.of("logits", "probabilities"), List.copyOf(infer("hot:1", TestInputs.random(changed, 4,
+                    1), ExecutionProvider.WASM).outputs().keySet()));
+
+            assertEquals("unloaded hot:1\n", Gogo.run(processor, "pool:models unload hot"));
+            assertNotFound(() -> infer("hot:1", TestInputs.random(changed, 5, 1), ExecutionProvider.WASM));
+            assertTrue(Gogo.run(processor, "pool:models").contains("not served: hot:1: unloaded"));
+            assertEquals("loaded hot:1\n", Gogo.run(processor, "pool:models load hot"));
+            assertEquals("reloaded image-classifier:1\n", Gogo.run(processor, "pool:models reload image-classifier"));
+
+            try (var files = Files.walk(hot.getParent())) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            Await.until("the removed folder unloaded", () -> repository.find("hot", null).isEmpty());
+            assertNotFound(() -> infer("hot:1", TestInputs.random(changed, 6, 1), ExecutionProvider.WASM));
+        } finally {
+            loading.set(false);
+            for (Thread t : clients) {
+                t.join();
+            }
+        }
+        assertEquals("no request of the load was lost: " + lost, List.of(), lost);
+        assertTrue("the load ran throughout", answered.get() > 0);
+    }
+
+    private static void assertNotFound(java.util.concurrent.Callable<?> call) throws Exception {
+        try {
+            call.call();
+            fail("served");
+        } catch (ExecutionException e) {
+            assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof ModelNotFoundException);
+        }
     }
 }

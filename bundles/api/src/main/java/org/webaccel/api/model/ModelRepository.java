@@ -67,6 +67,20 @@ public interface ModelRepository {
     }
 
     /**
+     * Loads a model like {@link #load}, and has the pool load every version that was served already anew
+     * (reported as replaced) even when its files did not change: requests keep being served, sessions are
+     * created again from the files.
+     *
+     * @param name the model name
+     * @return what changed
+     * @throws IllegalArgumentException as {@link #load}
+     * @throws UnsupportedOperationException when this repository cannot load models while it runs
+     */
+    default ModelChange reload(String name) {
+        return load(name);
+    }
+
+    /**
      * Stops serving every version of a model, leaving its files: requests already running end, queued ones
      * fail with {@link org.webaccel.api.ModelNotFoundException}. It stays unloaded until {@link #load}.
      *

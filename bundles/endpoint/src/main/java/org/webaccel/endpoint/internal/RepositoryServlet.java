@@ -21,8 +21,8 @@ import org.webaccel.api.model.ModelState;
 /**
  * The Open Inference Protocol's model repository extension, as Triton answers it: {@code POST
  * /v2/repository/index} lists every model with its state ({@code READY} or {@code UNAVAILABLE} with the
- * reason), {@code POST /v2/repository/models/{name}/load} and {@code /unload} load or unload every version of a
- * model. Errors are 400 with the repository's message (a model that is not valid names each version's reason).
+ * reason), {@code POST /v2/repository/models/{name}/load} and {@code /unload} load (anew, when it is served) or
+ * unload every version of a model. Errors are 400 with the repository's message (a model that is not valid names each version's reason).
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/v2/repository/*")
@@ -55,7 +55,8 @@ public final class RepositoryServlet extends HttpServlet {
             String name = action.group(1);
             try {
                 if (action.group(2).equals("load")) {
-                    repository.load(name);
+                    // as in Triton, loading a model that is served loads it anew
+                    repository.reload(name);
                 } else {
                     repository.unload(name);
                 }

@@ -47,6 +47,11 @@ public class OnnxQuantizerTest {
             public boolean installDemoModels() {
                 return true;
             }
+
+            @Override
+            public int scanIntervalSeconds() {
+                return 0;
+            }
         });
         quantizer = new OnnxQuantizer(models);
     }

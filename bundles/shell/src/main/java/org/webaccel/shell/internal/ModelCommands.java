@@ -54,17 +54,14 @@ public final class ModelCommands {
      * @throws IllegalArgumentException for an unknown action, or from the repository with its reason
      */
     @Descriptor("pool:models load|unload|reload NAME: serve a model's folder now (validated, with each "
-            + "version's error), stop serving it (running requests end, queued ones fail), or both")
+            + "version's error), stop serving it (running requests end, queued ones fail), or load it anew while "
+            + "it serves")
     public String models(@Descriptor("load, unload or reload") String action,
             @Descriptor("the model name") String name) {
         ModelChange change = switch (action) {
             case "load" -> repository.load(name);
             case "unload" -> repository.unload(name);
-            case "reload" -> {
-                repository.unload(name);
-                ModelChange on = repository.load(name);
-                yield new ModelChange(List.of(), List.of(), on.added());
-            }
+            case "reload" -> repository.reload(name);
             default -> throw new IllegalArgumentException("unknown action '" + action + "'; use load, unload or "
                     + "reload");
         };

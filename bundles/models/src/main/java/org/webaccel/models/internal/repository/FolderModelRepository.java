@@ -196,17 +196,37 @@ public final class FolderModelRepository implements ModelRepository {
 
     @Override
     public ModelChange load(String name) {
+        return onScanThread(() -> loadNow(name));
+    }
+
+    /** On the scan thread: serves the model's folder again, or says why it cannot. */
+    private ModelChange loadNow(String name) {
+        unloaded.remove(name);
+        ModelChange change = rescan();
+        if (catalog.find(name, null).isEmpty()) {
+            List<String> why = scanned.skipped().stream().filter(s -> nameOf(s).equals(name))
+                    .map(SkippedModel::toString).toList();
+            throw new IllegalArgumentException("model '" + name + "' cannot be loaded: " + (why.isEmpty()
+                    ? "the repository " + root + " has no folder " + name + "/<version>/model.onnx"
+                    : String.join("; ", why)));
+        }
+        return change;
+    }
+
+    @Override
+    public ModelChange reload(String name) {
         return onScanThread(() -> {
-            unloaded.remove(name);
-            ModelChange change = rescan();
-            if (catalog.find(name, null).isEmpty()) {
-                List<String> why = scanned.skipped().stream().filter(s -> nameOf(s).equals(name))
-                        .map(SkippedModel::toString).toList();
-                throw new IllegalArgumentException("model '" + name + "' cannot be loaded: " + (why.isEmpty()
-                        ? "the repository " + root + " has no folder " + name + "/<version>/model.onnx"
-                        : String.join("; ", why)));
+            List<ModelDescriptor> served = catalog.models().stream().map(StoredModel::descriptor)
+                    .filter(d -> d.name().equals(name)).toList();
+            ModelChange change = loadNow(name);
+            List<ModelDescriptor> again = new ArrayList<>(change.replaced());
+            served.stream().filter(d -> !change.removed().contains(d) && !again.contains(d)).forEach(again::add);
+            ModelChange reloaded = new ModelChange(change.added(), change.removed(), again);
+            if (!again.equals(change.replaced())) {
+                tell(new ModelChange(List.of(), List.of(), again.stream()
+                        .filter(d -> !change.replaced().contains(d)).toList()));
             }
-            return change;
+            return reloaded;
         });
     }
 
@@ -295,15 +315,19 @@ public final class FolderModelRepository implements ModelRepository {
             LOG.log(Level.INFO, "model repository {0}: {1} models {2}; added {3}, removed {4}, changed {5}", root,
                     served.models().size(), ids(served.models().stream().map(StoredModel::descriptor).toList()),
                     ids(change.added()), ids(change.removed()), ids(change.replaced()));
-            for (Consumer<ModelChange> l : listeners) {
-                try {
-                    l.accept(change);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "a model repository listener failed", e);
-                }
-            }
+            tell(change);
         }
         return change;
+    }
+
+    private void tell(ModelChange change) {
+        for (Consumer<ModelChange> l : listeners) {
+            try {
+                l.accept(change);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "a model repository listener failed", e);
+            }
+        }
     }
 
     private static List<String> ids(List<ModelDescriptor> models) {

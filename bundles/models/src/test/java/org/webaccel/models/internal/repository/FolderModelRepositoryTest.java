@@ -250,6 +250,13 @@ public class FolderModelRepositoryTest {
         assertEquals(List.of("image-classifier:1"), on.added().stream().map(ModelDescriptor::id).toList());
         assertTrue(repo.find("image-classifier", null).isPresent());
 
+        List<ModelChange> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        repo.listen(told::add);
+        ModelChange again = repo.reload("image-classifier");
+        assertEquals("served, unchanged: loaded anew all the same", List.of("image-classifier:1"),
+                again.replaced().stream().map(ModelDescriptor::id).toList());
+        assertEquals(List.of(new ModelChange(List.of(), List.of(), again.replaced())), told);
+
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> repo.load("broken"));
         assertTrue(e.getMessage(), e.getMessage().startsWith("model 'broken' cannot be loaded: " + broken + ": "));
         e = assertThrows(IllegalArgumentException.class, () -> repo.load("nothing"));
