@@ -230,7 +230,8 @@ final class Dispatcher {
             w.served.incrementAndGet();
             w.loaded.add(Worker.sessionKey(a.lead(), a.ep));
             for (int i = 0; i < results.size(); i++) {
-                a.turns.get(i).complete(new Ran(results.get(i), page.kept(), a.lead().shares.any() ? w.channel : null));
+                a.turns.get(i).complete(new Ran(results.get(i), page.kept(), a.lead().shares.any() ? w.channel : null,
+                        w.host.residentBytes));
             }
         } else {
             for (int i = 0; i < a.tickets.size(); i++) {

@@ -3,7 +3,6 @@ package org.webaccel.pool.internal;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.RejectedException;
 import org.webaccel.api.metrics.InferenceRecord;
@@ -13,32 +12,28 @@ import org.webaccel.api.metrics.MetricsStore;
  * Hands the outcome of every accepted request to the metrics store, when one is installed. The store
  * buffers and never blocks, so this runs on whichever thread completed the request. A result carries its
  * session-creation time in its timings; the memory of the browser that ran it is what the lifecycle step last
- * measured (a field read, no process is inspected here).
+ * measured, carried by the run (no process is inspected here).
  */
 final class HistoryRecorder {
     private final Supplier<MetricsStore> store;
     private final Function<String, String> browserVersion;
-    private final ToLongFunction<String> residentBytes;
 
     /**
      * @param store the metrics store, or null while none is installed
      * @param browserVersion a backend's browser version
-     * @param residentBytes the resident memory of the browser hosting a worker, -1 when not known
      */
-    HistoryRecorder(Supplier<MetricsStore> store, Function<String, String> browserVersion,
-            ToLongFunction<String> residentBytes) {
+    HistoryRecorder(Supplier<MetricsStore> store, Function<String, String> browserVersion) {
         this.store = store;
         this.browserVersion = browserVersion;
-        this.residentBytes = residentBytes;
     }
 
-    void record(PoolRequest r, InferenceResult result, Throwable error) {
+    void record(PoolRequest r, Ran ran, Throwable error) {
         MetricsStore s = store.get();
         if (s == null) {
             return;
         }
         try {
-            write(s, r, result, error);
+            write(s, r, ran, error);
         } catch (RuntimeException e) {
             // The history is worth less than the request that has already ended: never let it interfere.
             System.getLogger(HistoryRecorder.class.getName()).log(System.Logger.Level.WARNING,
@@ -46,13 +41,14 @@ final class HistoryRecorder {
         }
     }
 
-    private void write(MetricsStore s, PoolRequest r, InferenceResult result, Throwable error) {
+    private void write(MetricsStore s, PoolRequest r, Ran ran, Throwable error) {
         long inputBytes = r.inputBytes;
         int batch = r.batchSize;
         Instant now = Instant.now();
-        if (result != null) {
+        if (ran != null) {
+            InferenceResult result = ran.result();
             s.record(InferenceRecord.of(now, r.model, result, browserVersion.apply(result.backend()), batch,
-                    inputBytes, residentBytes.applyAsLong(result.worker())));
+                    inputBytes, ran.browserResidentBytes()));
             return;
         }
         Throwable cause = Dispatcher.unwrap(error);

@@ -13,8 +13,9 @@ import org.webaccel.api.transport.WorkerChannel;
  * @param kept what the page kept, or empty
  * @param keptOn the channel of the page that ran it, when the request shared tensors with it (read, kept or
  *        adopted some); else null
+ * @param browserResidentBytes the resident memory of the browser that ran it, as last measured, or -1
  */
-record Ran(InferenceResult result, List<KeptTensor> kept, WorkerChannel keptOn) {
+record Ran(InferenceResult result, List<KeptTensor> kept, WorkerChannel keptOn, long browserResidentBytes) {
     Ran {
         kept = List.copyOf(kept);
     }

@@ -108,7 +108,7 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
         this.dispatcher = new Dispatcher(state, timers, workforce);
         workforce.dispatcher(dispatcher);
         this.admission = new Admission(state, dispatcher, timers, requestMemory);
-        this.history = new HistoryRecorder(() -> metrics, workforce::browserVersion, workforce::residentBytes);
+        this.history = new HistoryRecorder(() -> metrics, workforce::browserVersion);
         this.modelChanges = models.listen(new ModelChanges(state)::apply);
         dispatcher.health(() -> health);
         dispatcher.policy(() -> placement);
@@ -184,7 +184,7 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Ran> ran = admission.submit(r);
-        ran.whenComplete((done, error) -> history.record(r, done == null ? null : done.result(), error));
+        ran.whenComplete((done, error) -> history.record(r, done, error));
         return ran;
     }
 

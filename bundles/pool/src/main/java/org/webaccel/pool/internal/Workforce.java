@@ -328,20 +328,6 @@ final class Workforce implements Dispatcher.WorkerEvents, BackendRuntime.Pages {
         return backends.values().stream().map(BackendRuntime::status).toList();
     }
 
-    /** @return the resident memory of the browser hosting a worker as last measured, or -1 when not known */
-    long residentBytes(String workerId) {
-        for (BackendRuntime b : backends.values()) {
-            for (BrowserHost h : b.hosts()) {
-                for (Worker w : h.workers) {
-                    if (w.id.equals(workerId)) {
-                        return h.residentBytes;
-                    }
-                }
-            }
-        }
-        return -1;
-    }
-
     /** Feeds each browser's resident memory to the health monitor, once per worker it hosts. */
     private static void reportMemory(BackendRuntime b, HealthMonitor monitor) {
         b.hosts().stream().filter(h -> h.residentBytes >= 0)

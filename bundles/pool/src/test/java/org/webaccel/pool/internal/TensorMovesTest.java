@@ -3,67 +3,27 @@ package org.webaccel.pool.internal;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import org.junit.Test;
-import org.webaccel.api.ExecutionProvider;
-import org.webaccel.api.PageCapabilities;
-import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.api.tensors.SharedTensor;
 import org.webaccel.api.transport.PageException;
-import org.webaccel.api.transport.PageResult;
 import org.webaccel.api.transport.WorkerChannel;
 
 /** Moving shared tensors: read from their page, handed to the run to keep; read failures run in place. */
 public class TensorMovesTest {
     private static final Tensor HIDDEN = Tensor.ofFloats(new long[] {1, 3}, new float[] {1, 2, 3});
-    private static final Ran RAN = new Ran(null, List.of(), null);
+    private static final Ran RAN = new Ran(null, List.of(), null, -1);
 
     /** A page that holds one tensor, {@code t1}, and answers reads of it. */
     private static WorkerChannel holder(boolean holds) {
-        return new WorkerChannel() {
-            @Override
-            public String workerId() {
-                return "w-1";
-            }
-
-            @Override
-            public PageCapabilities capabilities() {
-                return Workers.capabilities(false);
-            }
-
-            @Override
-            public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep,
-                    Map<String, Tensor> inputs, List<String> outputs) {
-                throw new AssertionError("no run on the holder");
-            }
-
-            @Override
-            public CompletionStage<Map<String, Tensor>> fetchTensors(Collection<String> ids) {
-                return holds ? CompletableFuture.completedFuture(Map.of("t1", HIDDEN))
-                        : CompletableFuture.failedFuture(new PageException("fetch", "SharedTensorMissing",
-                                "shared tensor t1 is not held by this page"));
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void onClose(Consumer<String> listener) {
-            }
-
-            @Override
-            public void close(String reason) {
-            }
-        };
+        return Workers.channel("w-1", Workers.capabilities(false), ids -> holds
+                ? CompletableFuture.completedFuture(Map.of("t1", HIDDEN))
+                : CompletableFuture.failedFuture(new PageException("fetch", "SharedTensorMissing",
+                        "shared tensor t1 is not held by this page")));
     }
 
     private static final Map<String, SharedTensor> REFERENCES = Map.of("hidden_states", new SharedTensor("t1", "w-1",

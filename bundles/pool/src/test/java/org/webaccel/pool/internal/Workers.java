@@ -1,10 +1,12 @@
 package org.webaccel.pool.internal;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.PageCapabilities;
 import org.webaccel.api.model.ModelDescriptor;
@@ -44,6 +46,13 @@ final class Workers {
     }
 
     static WorkerChannel channel(String id, PageCapabilities caps) {
+        return channel(id, caps, ids -> CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "worker " + id + " cannot share tensors")));
+    }
+
+    /** @return a channel whose runs never answer and whose reads of kept tensors answer as {@code fetch} does */
+    static WorkerChannel channel(String id, PageCapabilities caps,
+            Function<Collection<String>, CompletionStage<Map<String, Tensor>>> fetch) {
         return new WorkerChannel() {
             @Override
             public String workerId() {
@@ -59,6 +68,11 @@ final class Workers {
             public CompletionStage<PageResult> run(ModelDescriptor model, ExecutionProvider ep,
                     Map<String, Tensor> inputs, List<String> outputs) {
                 return new CompletableFuture<>();
+            }
+
+            @Override
+            public CompletionStage<Map<String, Tensor>> fetchTensors(Collection<String> ids) {
+                return fetch.apply(ids);
             }
 
             @Override

@@ -3,8 +3,6 @@ package org.webaccel.metrics.internal.shell;
 import static org.webaccel.metrics.internal.shell.Numbers.dash;
 import static org.webaccel.metrics.internal.shell.Numbers.ms;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.webaccel.api.metrics.Recommendation;
 import org.webaccel.api.metrics.Summary;
@@ -24,26 +22,26 @@ final class MarkdownReport {
         if (d.summaries().isEmpty()) {
             out.append("No inferences recorded in this window.\n");
         } else {
-            Table t = new Table("model", "backend", "EP", ">count", ">errors", ">mean ms", ">p50 ms", ">p95 ms",
+            TextTable t = new TextTable("model", "backend", "EP", ">count", ">errors", ">mean ms", ">p50 ms", ">p95 ms",
                     ">p99 ms");
             for (Summary s : d.summaries()) {
                 t.row(s.model() + ":" + s.version(), dash(s.backend()), s.executionProvider().id(),
                         Long.toString(s.count()), Numbers.rate(s.errorRate()), ms(s.meanMs()), ms(s.p50Ms()),
                         ms(s.p95Ms()), ms(s.p99Ms()));
             }
-            t.appendTo(out);
+            out.append(t.markdown());
         }
         out.append("\n## Recommended backend per model type\n\n");
         if (d.recommendations().isEmpty()) {
             out.append("None yet: no candidate has enough successful samples.\n");
         } else {
-            Table t = new Table("type", "backend", "EP", ">confidence", ">samples", ">p50 ms", "why");
+            TextTable t = new TextTable("type", "backend", "EP", ">confidence", ">samples", ">p50 ms", "why");
             for (Recommendation r : d.recommendations()) {
                 t.row(r.modelType().id(), r.backend(), r.executionProvider().id(),
                         String.format(Locale.ROOT, "%.2f", r.confidence()), Long.toString(r.samples()),
                         ms(r.medianMs()), r.reason());
             }
-            t.appendTo(out);
+            out.append(t.markdown());
         }
         out.append("\n## Recording\n\n").append(cell(TextReport.recording(d.status()))).append(".\n");
         return out.toString();
@@ -52,48 +50,5 @@ final class MarkdownReport {
     /** A cell's text with what would end the cell or the row escaped. */
     static String cell(String s) {
         return s.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ");
-    }
-
-    /** One pipe table; a title starting with {@code >} is a right-aligned column. */
-    private static final class Table {
-        private final List<String[]> rows = new ArrayList<>();
-        private final boolean[] right;
-
-        Table(String... header) {
-            right = new boolean[header.length];
-            String[] titles = new String[header.length];
-            for (int i = 0; i < header.length; i++) {
-                right[i] = header[i].startsWith(">");
-                titles[i] = right[i] ? header[i].substring(1) : header[i];
-            }
-            rows.add(titles);
-        }
-
-        void row(String... cells) {
-            if (cells.length != right.length) {
-                throw new IllegalArgumentException(cells.length + " cells for " + right.length + " columns");
-            }
-            rows.add(cells);
-        }
-
-        void appendTo(StringBuilder out) {
-            line(out, rows.get(0));
-            out.append('|');
-            for (boolean r : right) {
-                out.append(r ? " ---: |" : " --- |");
-            }
-            out.append('\n');
-            for (int i = 1; i < rows.size(); i++) {
-                line(out, rows.get(i));
-            }
-        }
-
-        private static void line(StringBuilder out, String[] cells) {
-            out.append('|');
-            for (String c : cells) {
-                out.append(' ').append(cell(c)).append(" |");
-            }
-            out.append('\n');
-        }
     }
 }

@@ -3,7 +3,10 @@ package org.webaccel.metrics.internal.shell;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table: a header row and data rows, columns padded to their widest cell. */
+/**
+ * A table: a header row and data rows, printed as plain text (columns padded to their widest cell) or as a
+ * GitHub-flavoured Markdown pipe table.
+ */
 final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
     private final boolean[] rightAligned;
@@ -55,5 +58,28 @@ final class TextTable {
             out.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
         return out.toString();
+    }
+
+    /** @return the table as a Markdown pipe table, right-aligned columns marked so, cells escaped */
+    String markdown() {
+        StringBuilder out = new StringBuilder();
+        markdownLine(out, rows.get(0));
+        out.append('|');
+        for (boolean r : rightAligned) {
+            out.append(r ? " ---: |" : " --- |");
+        }
+        out.append('\n');
+        for (int i = 1; i < rows.size(); i++) {
+            markdownLine(out, rows.get(i));
+        }
+        return out.toString();
+    }
+
+    private static void markdownLine(StringBuilder out, String[] cells) {
+        out.append('|');
+        for (String c : cells) {
+            out.append(' ').append(MarkdownReport.cell(c)).append(" |");
+        }
+        out.append('\n');
     }
 }
