@@ -4,6 +4,7 @@
 // Text frames carry JSON control messages; binary frames carry a request or result:
 //   [u32 little-endian header length][header JSON, UTF-8][padding to 8][tensor bytes, each at an 8-aligned offset]
 // Offsets in the header are from the start of the frame, so typed arrays view the frame without copying.
+// A string tensor's bytes are its elements, each as its UTF-8 length (u32 little-endian) and then its UTF-8 bytes.
 
 const params = new URLSearchParams(location.search);
 // A backend may add settings after '#' (it cannot touch the query, which the bridge signs with the token).
@@ -15,7 +16,8 @@ let webnnDeviceType = null;
 
 const TYPED = {
   float32: Float32Array, float16: Uint16Array, int64: BigInt64Array, int32: Int32Array,
-  int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
+  int8: Int8Array, uint8: Uint8Array, bool: Uint8Array, float64: Float64Array, int16: Int16Array,
+  uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array,
 };
 const sessions = new Map();      // "name:version@ep" -> Promise<InferenceSession>
 // Outputs kept for later requests of other models, by the id the pool gave them: id -> ort.Tensor.
@@ -154,7 +156,41 @@ function decodeFrame(buffer) {
   return header;
 }
 
+function decodeStrings(buffer, offset, length, count) {
+  const view = new DataView(buffer, offset, length);
+  const out = new Array(count);
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    const n = view.getUint32(p, true);
+    out[i] = decoder.decode(new Uint8Array(buffer, offset + p + 4, n));
+    p += 4 + n;
+  }
+  return out;
+}
+
+function encodeStrings(strings) {
+  const parts = strings.map((text) => encoder.encode(text));
+  const out = new Uint8Array(parts.reduce((n, b) => n + 4 + b.length, 0));
+  const view = new DataView(out.buffer);
+  let p = 0;
+  for (const b of parts) {
+    view.setUint32(p, b.length, true);
+    out.set(b, p + 4);
+    p += 4 + b.length;
+  }
+  return out;
+}
+
+// The bytes a frame carries for a tensor's data (what getData() gave): a typed array as it is, strings encoded.
+function wireBytes(type, data) {
+  return type === 'string' ? encodeStrings(data) : data;
+}
+
 function tensorView(buffer, t) {
+  if (t.dtype === 'string') {
+    const count = t.shape.reduce((n, d) => n * d, 1);
+    return new ort.Tensor('string', decodeStrings(buffer, t.offset, t.length, count), t.shape);
+  }
   const Typed = TYPED[t.dtype];
   if (!Typed) {
     throw new Error(`unsupported dtype ${t.dtype}`);
@@ -196,6 +232,9 @@ function encodeFrame(header, arrays) {
 }
 
 function byteSize(t) {
+  if (t.type === 'string') {
+    return t.location === 'cpu' ? encodeStrings(t.data).byteLength : 0;
+  }
   const Typed = TYPED[t.type];
   return t.dims.reduce((n, d) => n * Number(d), 1) * (Typed ? Typed.BYTES_PER_ELEMENT : 0);
 }
@@ -233,7 +272,7 @@ async function fetchShared(req) {
         throw e;
       }
       outputs.push({ name: id, dtype: t.type, shape: t.dims.map(Number) });
-      arrays.push(await t.getData());
+      arrays.push(wireBytes(t.type, await t.getData()));
     }
     socket.send(encodeFrame({ type: 'result', id: req.id, computeMs: 0, loadMs: 0, outputs, kept: [] }, arrays));
   } catch (e) {
@@ -300,7 +339,7 @@ async function run(buffer, receivedAt) {
       // getData() downloads GPU-resident outputs; for CPU outputs it is the data itself.
       const data = await t.getData();
       outputs.push({ name, dtype: t.type, shape: t.dims.map(Number) });
-      arrays.push(data);
+      arrays.push(wireBytes(t.type, data));
     }
     const read = performance.now();
     const computeMs = read - t1;

@@ -47,6 +47,30 @@ public class FrameCodecTest {
         }
     }
 
+    /** Every element type, strings and empty tensors travel as they are, each at an 8-aligned offset. */
+    @Test
+    public void everyElementTypeAndEmptyTensorsRoundTrip() throws IOException {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("d", Tensor.ofDoubles(new long[] {2}, 0.1, -3));
+        in.put("s", Tensor.ofStrings(new long[] {3}, "a", "", "größe"));
+        in.put("i16", Tensor.ofIntegers(DType.INT16, new long[] {3}, -1, 2, 3));
+        in.put("u16", Tensor.ofIntegers(DType.UINT16, new long[] {1}, 65535));
+        in.put("u32", Tensor.ofIntegers(DType.UINT32, new long[] {1}, 4294967295L));
+        in.put("u64", Tensor.ofIntegers(DType.UINT64, new long[] {1}, -1));
+        in.put("empty", Tensor.ofFloats(new long[] {0, 4}));
+        in.put("axes", Tensor.ofLongs(new long[] {0}));
+        ByteBuf frame = codec.encode(json.createObjectNode().put("id", 8), in);
+        try {
+            FrameCodec.Decoded d = codec.decode(frame, "inputs");
+            assertEquals(in, d.tensors());
+            for (JsonNode t : d.header().path("inputs")) {
+                assertEquals(t.toString(), 0, t.path("offset").asInt() % 8);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
     @Test
     public void aScalarOutputWhoseLengthIsNotOneElementIsRefused() {
         ObjectNode header = json.createObjectNode();

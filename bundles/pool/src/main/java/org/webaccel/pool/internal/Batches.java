@@ -1,6 +1,7 @@
 package org.webaccel.pool.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.TensorSpec;
+import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
 
 /**
@@ -87,17 +89,30 @@ final class Batches {
                 throw new IllegalStateException("output '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
                         + ", not a first dimension of the joined batch size " + total);
             }
-            byte[] all = t.toByteArray();
-            int row = (int) (all.length / total);
-            int offset = 0;
+            // Elements per batch row; a joined batch of 0 rows has none to hand out.
+            long row = total == 0 ? 0 : t.elementCount() / total;
+            ByteBuffer all = t.buffer();
             for (int i = 0; i < sizes.size(); i++) {
                 long[] shape = t.shape().clone();
                 shape[0] = sizes.get(i);
-                int n = (int) (row * sizes.get(i));
-                out.get(i).put(e.getKey(), Tensor.wrap(t.dtype(), shape, Arrays.copyOfRange(all, offset, offset + n)));
-                offset += n;
+                byte[] part = new byte[bytesOf(t.dtype(), all, row * sizes.get(i))];
+                all.get(part);
+                out.get(i).put(e.getKey(), Tensor.wrap(t.dtype(), shape, part));
             }
         }
         return out;
+    }
+
+    /** @return the bytes of the next {@code count} elements from the buffer's position, which is left unchanged */
+    private static int bytesOf(DType dtype, ByteBuffer b, long count) {
+        if (dtype.isFixedSize()) {
+            return (int) (count * dtype.byteSize());
+        }
+        // strings: each element is a 4-byte length and that many bytes
+        int p = b.position();
+        for (long i = 0; i < count; i++) {
+            p += 4 + b.getInt(p);
+        }
+        return p - b.position();
     }
 }

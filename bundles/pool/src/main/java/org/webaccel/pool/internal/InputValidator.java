@@ -34,7 +34,7 @@ final class InputValidator {
      */
     void validate(ModelDescriptor model, Map<String, Tensor> inputs, Map<String, SharedTensor> references) {
         String m = "model '" + model.name() + "'";
-        if ((inputs == null || inputs.isEmpty()) && references.isEmpty()) {
+        if ((inputs == null || inputs.isEmpty()) && references.isEmpty() && !model.inputs().isEmpty()) {
             throw new InvalidInputException(m + " expects inputs " + model.inputs() + "; got none");
         }
         inputs = inputs == null ? Map.of() : inputs;
@@ -75,9 +75,6 @@ final class InputValidator {
             }
             for (int i = 0; i < shape.length; i++) {
                 Dim d = dims.get(i);
-                if (shape[i] == 0) {
-                    throw new InvalidInputException(in + " is empty: shape " + Arrays.toString(shape));
-                }
                 if (!d.isSymbolic() && d.size() != shape[i]) {
                     throw new InvalidInputException(in + " expects shape " + spec.shapeText() + ": dimension " + i
                             + " must be " + d.size() + "; got " + Arrays.toString(shape));

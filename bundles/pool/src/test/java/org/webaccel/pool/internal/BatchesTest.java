@@ -54,6 +54,25 @@ public class BatchesTest {
         assertArrayEquals(new long[] {2, 2}, parts.get(1).get("y").shape());
     }
 
+    /** Strings have no fixed size: rows are found by their length prefixes. Empty batches join and split too. */
+    @Test
+    public void stringsAndEmptyBatchesJoinAndSplitBack() {
+        Map<String, Tensor> a = Map.of("s", Tensor.ofStrings(new long[] {1, 2}, "a", "bcd"));
+        Map<String, Tensor> b = Map.of("s", Tensor.ofStrings(new long[] {2, 2}, "", "é", "fg", "h"));
+        Map<String, Tensor> joined = Batches.join(List.of(a, b));
+        assertEquals(Tensor.ofStrings(new long[] {3, 2}, "a", "bcd", "", "é", "fg", "h"), joined.get("s"));
+        List<Map<String, Tensor>> parts = Batches.split(joined, List.of(1L, 2L));
+        assertEquals(a.get("s"), parts.get(0).get("s"));
+        assertEquals(b.get("s"), parts.get(1).get("s"));
+
+        Map<String, Tensor> none = Map.of("x", Tensor.ofFloats(new long[] {0, 2}));
+        Map<String, Tensor> empty = Batches.join(List.of(none, none));
+        assertArrayEquals(new long[] {0, 2}, empty.get("x").shape());
+        List<Map<String, Tensor>> back = Batches.split(Map.of("y", Tensor.ofFloats(new long[] {0, 5})),
+                List.of(0L, 0L));
+        assertArrayEquals(new long[] {0, 5}, back.get(1).get("y").shape());
+    }
+
     @Test
     public void requestsWithOtherTrailingDimensionsOrDtypesDoNotJoin() {
         Map<String, Tensor> a = Map.of("x", Tensor.ofFloats(new long[] {1, 2}, 1, 2));

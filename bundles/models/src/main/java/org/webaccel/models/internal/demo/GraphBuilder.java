@@ -10,6 +10,7 @@ import java.util.Set;
 import org.webaccel.api.model.Dim;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
+import org.webaccel.models.internal.graph.ElementTypes;
 import org.webaccel.onnx.Onnx.AttributeProto;
 import org.webaccel.onnx.Onnx.AttributeProto.AttributeType;
 import org.webaccel.onnx.Onnx.GraphProto;
@@ -132,15 +133,7 @@ final class GraphBuilder {
 
     /** @return the ONNX element type of {@code dtype} */
     static DataType onnxType(DType dtype) {
-        return switch (dtype) {
-            case FLOAT32 -> DataType.FLOAT;
-            case FLOAT16 -> DataType.FLOAT16;
-            case INT64 -> DataType.INT64;
-            case INT32 -> DataType.INT32;
-            case INT8 -> DataType.INT8;
-            case UINT8 -> DataType.UINT8;
-            case BOOL -> DataType.BOOL;
-        };
+        return ElementTypes.onnxType(dtype);
     }
 
     private String initializer(String name, DataType type, byte[] raw, long... dims) {

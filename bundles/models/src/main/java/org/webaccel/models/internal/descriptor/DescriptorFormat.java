@@ -245,7 +245,8 @@ public final class DescriptorFormat {
             if (array == null || array.isNull()) {
                 throw fail(field, "is missing; expected a list of {name, dtype, shape}");
             }
-            if (!array.isArray() || array.isEmpty()) {
+            // A model may have no inputs (its outputs are computed from constants), never no outputs.
+            if (!array.isArray() || (array.isEmpty() && !field.equals("inputs"))) {
                 throw fail(field, "expected a non-empty list of {name, dtype, shape}, found " + kind(array));
             }
             List<TensorSpec> specs = new ArrayList<>();

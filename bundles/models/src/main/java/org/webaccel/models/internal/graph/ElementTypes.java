@@ -7,7 +7,7 @@ import org.webaccel.api.tensor.DType;
 import org.webaccel.onnx.Onnx.TensorProto.DataType;
 
 /** ONNX element types ({@code TensorProto.DataType}) and the tensor types WebAccel sends and receives. */
-final class ElementTypes {
+public final class ElementTypes {
     private ElementTypes() {
     }
 
@@ -25,8 +25,25 @@ final class ElementTypes {
             case INT8 -> Optional.of(DType.INT8);
             case UINT8 -> Optional.of(DType.UINT8);
             case BOOL -> Optional.of(DType.BOOL);
+            case DOUBLE -> Optional.of(DType.FLOAT64);
+            case INT16 -> Optional.of(DType.INT16);
+            case UINT16 -> Optional.of(DType.UINT16);
+            case UINT32 -> Optional.of(DType.UINT32);
+            case UINT64 -> Optional.of(DType.UINT64);
+            case STRING -> Optional.of(DType.STRING);
+            // bfloat16, the complex, float8, 4-bit and float4 types: ONNX Runtime Web's tensors cannot hold them
             default -> Optional.empty();
         };
+    }
+
+    /** @return the ONNX element type of {@code dtype}: the inverse of {@link #dtype(int)} */
+    public static DataType onnxType(DType dtype) {
+        for (DataType t : DataType.values()) {
+            if (dtype(t.getNumber()).orElse(null) == dtype) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("no ONNX element type for " + dtype);
     }
 
     /** @return the element type as ONNX names it, in lower case, e.g. {@code double} */

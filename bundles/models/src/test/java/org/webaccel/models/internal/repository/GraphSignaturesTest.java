@@ -133,7 +133,7 @@ public class GraphSignaturesTest {
 
     @Test
     public void whatAPageCannotBeGivenIsRefusedWhenTheModelLoads() throws Exception {
-        folder("a-double", graph(value("x", tensor(TensorProto.DataType.DOUBLE, 2))), null);
+        folder("a-bfloat16", graph(value("x", tensor(TensorProto.DataType.BFLOAT16, 2))), null);
         folder("b-sequence", graph(value("s", TypeProto.newBuilder().setSequenceType(TypeProto.Sequence.newBuilder()
                 .setElemType(tensor(TensorProto.DataType.FLOAT, 2))).build())), null);
         folder("c-not-onnx", "not an ONNX model".getBytes(), null);
@@ -141,9 +141,26 @@ public class GraphSignaturesTest {
         Catalog c = scan();
         assertEquals(List.of("d-ok:1"), c.models().stream().map(m -> m.descriptor().id()).toList());
         assertTrue(c.skipped().get(0).reason(), c.skipped().get(0).reason().endsWith("input 'x' has element type "
-                + "double, which is not supported; supported: [float32, float16, int64, int32, int8, uint8, bool]"));
+                + "bfloat16, which is not supported; supported: [float32, float16, int64, int32, int8, uint8, bool, "
+                + "float64, int16, uint16, uint32, uint64, string]"));
         assertTrue(c.skipped().get(1).reason(), c.skipped().get(1).reason().endsWith("input 's' is a sequence; a "
                 + "page can only be given and asked for dense tensors"));
         assertTrue(c.skipped().get(2).reason(), c.skipped().get(2).reason().contains("is not an ONNX model"));
+    }
+
+    @Test
+    public void everyTensorTypeOfOnnxRuntimeWebIsReadFromTheGraph() throws Exception {
+        TensorProto.DataType[] onnx = {TensorProto.DataType.DOUBLE, TensorProto.DataType.INT16,
+            TensorProto.DataType.UINT16, TensorProto.DataType.UINT32, TensorProto.DataType.UINT64,
+            TensorProto.DataType.STRING};
+        DType[] ours = {DType.FLOAT64, DType.INT16, DType.UINT16, DType.UINT32, DType.UINT64, DType.STRING};
+        for (int i = 0; i < onnx.length; i++) {
+            folder("t" + i, graph(value("x", tensor(onnx[i], 2))), null);
+        }
+        Catalog c = scan();
+        assertEquals(List.of(), c.skipped());
+        for (int i = 0; i < onnx.length; i++) {
+            assertEquals(ours[i], c.models().get(i).descriptor().inputs().get(0).dtype());
+        }
     }
 }
