@@ -12,11 +12,17 @@ enum Datatype {
     INT32(DType.INT32),
     INT64(DType.INT64),
     FP16(DType.FLOAT16),
-    FP32(DType.FLOAT32);
+    FP32(DType.FLOAT32),
+    FP64(DType.FLOAT64),
+    INT16(DType.INT16),
+    UINT16(DType.UINT16),
+    UINT32(DType.UINT32),
+    UINT64(DType.UINT64),
+    /** Strings: JSON text elements; in binary data each element is a 4-byte little-endian length and its bytes. */
+    BYTES(DType.STRING);
 
-    /** The protocol's other datatypes: valid names, but no browser tensor type of WebAccel holds them. */
-    private static final List<String> UNSUPPORTED = List.of("UINT16", "UINT32", "UINT64", "INT16", "FP64", "BF16",
-            "BYTES");
+    /** The protocol's other datatypes: valid names, but ONNX Runtime Web's tensors cannot hold them. */
+    private static final List<String> UNSUPPORTED = List.of("BF16");
 
     private final DType dtype;
 

@@ -79,9 +79,10 @@ final class InferRequestDecoder {
     }
 
     private static Map<String, Tensor> inputs(JsonNode inputs, BinarySection binary) {
-        if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
-            throw ProtocolException.badRequest("the request needs 'inputs': a non-empty array of "
-                    + "{\"name\", \"shape\", \"datatype\", \"data\"}");
+        // An empty array is the request of a model without inputs.
+        if (inputs == null || !inputs.isArray()) {
+            throw ProtocolException.badRequest("the request needs 'inputs': an array of "
+                    + "{\"name\", \"shape\", \"datatype\", \"data\"} ([] for a model without inputs)");
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (JsonNode input : inputs) {
@@ -89,18 +90,29 @@ final class InferRequestDecoder {
             checkFields(input, INPUT_FIELDS, "input '" + name + "'");
             DType dtype = Datatype.parse(text(input, "datatype", "input '" + name + "'"), name);
             long[] shape = shape(input.get("shape"), name);
-            if (tensors.put(name, Tensor.wrap(dtype, shape, data(input, name, dtype, shape, binary))) != null) {
+            if (tensors.put(name, tensor(input, name, dtype, shape, binary)) != null) {
                 throw ProtocolException.badRequest("input '" + name + "' is given twice");
             }
         }
         return tensors;
     }
 
-    private static byte[] data(JsonNode input, String name, DType dtype, long[] shape, BinarySection binary) {
+    private static Tensor tensor(JsonNode input, String name, DType dtype, long[] shape, BinarySection binary) {
         Long binarySize = binaryDataSize(input.get("parameters"), name);
         JsonNode data = input.get("data");
         if (binarySize != null && data != null) {
             throw ProtocolException.badRequest("input '" + name + "' has both 'data' and a binary_data_size; give one");
+        }
+        if (binarySize != null && dtype == DType.STRING) {
+            // BYTES elements have their own lengths: the bytes must hold exactly the shape's elements.
+            byte[] bytes = binary.take(name, (int) Math.min(binarySize, Integer.MAX_VALUE));
+            try {
+                return Tensor.wrap(dtype, shape, bytes);
+            } catch (IllegalArgumentException e) {
+                throw ProtocolException.badRequest("input '" + name + "' (BYTES, shape " + Arrays.toString(shape)
+                        + "): its binary data of " + binarySize + " bytes does not hold one 4-byte length and that "
+                        + "many bytes per element: " + e.getMessage());
+            }
         }
         if (binarySize != null) {
             long needed = ElementCount.of(shape, name) * dtype.byteSize();
@@ -109,7 +121,7 @@ final class InferRequestDecoder {
                         + Arrays.toString(shape) + ", which is " + needed + " bytes, but its binary_data_size is "
                         + binarySize);
             }
-            return binary.take(name, (int) needed);
+            return Tensor.wrap(dtype, shape, binary.take(name, (int) needed));
         }
         if (data == null) {
             throw ProtocolException.badRequest("input '" + name + "' has no data: give 'data' or, with the binary "

@@ -3,18 +3,17 @@ package org.webaccel.endpoint.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.webaccel.api.tensor.DType;
-import org.webaccel.api.tensor.Float16;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.tensor.TensorBuilder;
 
 /**
- * The protocol's JSON tensor data: a row-major array of numbers (or booleans), flat or nested, read into
- * little-endian tensor bytes and written back from a tensor.
+ * The protocol's JSON tensor data: a row-major array of numbers, booleans (BOOL) or strings (BYTES), flat or
+ * nested, read into a tensor and written back from one.
  */
 final class JsonTensorData {
 
@@ -26,10 +25,10 @@ final class JsonTensorData {
      * @param dtype the element type
      * @param shape the dimensions the request gives
      * @param data the {@code data} member: an array, nested arrays allowed
-     * @return the elements as little-endian bytes, row-major
+     * @return the tensor
      * @throws ProtocolException (400) naming the input, the element and what is wrong with it
      */
-    static byte[] read(String input, DType dtype, long[] shape, JsonNode data) {
+    static Tensor read(String input, DType dtype, long[] shape, JsonNode data) {
         String what = "input '" + input + "' (" + Datatype.of(dtype) + ")";
         if (!data.isArray()) {
             throw ProtocolException.badRequest(what + ": data must be an array, got " + data.getNodeType());
@@ -41,14 +40,21 @@ final class JsonTensorData {
             throw ProtocolException.badRequest(what + " has shape " + Arrays.toString(shape) + " (" + expected
                     + " elements) but its data holds " + values.size() + " values");
         }
-        if ((long) values.size() * dtype.byteSize() > Integer.MAX_VALUE - 8) {
-            throw ProtocolException.badRequest(what + " has more elements than one tensor can hold");
+        TensorBuilder tensor;
+        try {
+            tensor = new TensorBuilder(dtype, shape);
+        } catch (IllegalArgumentException e) {
+            throw ProtocolException.badRequest(what + ": " + e.getMessage());
         }
-        ByteBuffer bytes = ByteBuffer.allocate(values.size() * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < values.size(); i++) {
-            put(bytes, dtype, values.get(i), what, i);
+            JsonNode v = values.get(i);
+            try {
+                add(tensor, v);
+            } catch (IllegalArgumentException e) {
+                throw ProtocolException.badRequest(what + ": data[" + i + "] = " + v + " " + e.getMessage());
+            }
         }
-        return bytes.array();
+        return tensor.build();
     }
 
     // Nesting is as deep as the client wrote it; Jackson's own nesting limit bounds the recursion.
@@ -60,48 +66,29 @@ final class JsonTensorData {
         }
     }
 
-    private static void put(ByteBuffer bytes, DType dtype, JsonNode v, String what, int index) {
-        switch (dtype) {
-            case FLOAT32 -> bytes.putFloat(number(v, what, index));
-            case FLOAT16 -> bytes.putShort(Float16.fromFloat(number(v, what, index)));
-            case INT64 -> bytes.putLong(integer(v, Long.MIN_VALUE, Long.MAX_VALUE, what, index));
-            case INT32 -> bytes.putInt((int) integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE, what, index));
-            case INT8 -> bytes.put((byte) integer(v, Byte.MIN_VALUE, Byte.MAX_VALUE, what, index));
-            case UINT8 -> bytes.put((byte) integer(v, 0, 255, what, index));
-            case BOOL -> bytes.put((byte) (bool(v, what, index) ? 1 : 0));
-            default -> throw new IllegalStateException("no JSON reading for " + dtype);
+    /** Adds one JSON value as what it is; the builder refuses it when the element type takes no such value. */
+    static void add(TensorBuilder tensor, JsonNode v) {
+        if (v.isIntegralNumber()) {
+            BigInteger big = v.canConvertToLong() ? null : v.bigIntegerValue();
+            if (big == null) {
+                tensor.addInteger(v.longValue());
+            } else {
+                tensor.addInteger(big);
+            }
+        } else if (v.isNumber()) {
+            tensor.addNumber(v.doubleValue());
+        } else if (v.isBoolean()) {
+            tensor.addBoolean(v.booleanValue());
+        } else if (v.isTextual()) {
+            tensor.addString(v.textValue());
+        } else {
+            throw new IllegalArgumentException("is " + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                    + ", not an element value");
         }
-    }
-
-    private static float number(JsonNode v, String what, int index) {
-        if (!v.isNumber()) {
-            throw ProtocolException.badRequest(what + ": data[" + index + "] = " + v + " is not a number");
-        }
-        return v.floatValue();
-    }
-
-    private static long integer(JsonNode v, long min, long max, String what, int index) {
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw ProtocolException.badRequest(what + ": data[" + index + "] = " + v + " is not an integer"
-                    + (v.isIntegralNumber() ? " that fits in 64 bits" : ""));
-        }
-        long l = v.longValue();
-        if (l < min || l > max) {
-            throw ProtocolException.badRequest(what + ": data[" + index + "] = " + l + " is out of range [" + min
-                    + ", " + max + "]");
-        }
-        return l;
-    }
-
-    private static boolean bool(JsonNode v, String what, int index) {
-        if (!v.isBoolean()) {
-            throw ProtocolException.badRequest(what + ": data[" + index + "] = " + v + " is not true or false");
-        }
-        return v.booleanValue();
     }
 
     /**
-     * Writes the tensor's elements as one flat JSON array: numbers, or booleans for BOOL.
+     * Writes the tensor's elements as one flat JSON array: numbers, booleans for BOOL, strings for BYTES.
      *
      * @param json where to write
      * @param tensor the tensor
@@ -109,22 +96,8 @@ final class JsonTensorData {
      */
     static void write(JsonGenerator json, Tensor tensor) throws IOException {
         json.writeStartArray();
-        switch (tensor.dtype()) {
-            case FLOAT32, FLOAT16 -> {
-                for (float f : tensor.toFloats()) {
-                    json.writeNumber(f);
-                }
-            }
-            case BOOL -> {
-                for (long l : tensor.toLongs()) {
-                    json.writeBoolean(l != 0);
-                }
-            }
-            default -> {
-                for (long l : tensor.toLongs()) {
-                    json.writeNumber(l);
-                }
-            }
+        for (Object v : tensor.values()) {
+            json.writeObject(v);
         }
         json.writeEndArray();
     }

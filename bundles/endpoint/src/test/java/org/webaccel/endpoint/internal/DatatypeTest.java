@@ -20,10 +20,11 @@ public class DatatypeTest {
 
     @Test
     public void aProtocolDatatypeWebAccelCannotCarryIsRefusedByName() {
-        ProtocolException e = assertThrows(ProtocolException.class, () -> Datatype.parse("FP64", "pixels"));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Datatype.parse("BF16", "pixels"));
         assertEquals(400, e.status());
-        assertEquals("input 'pixels' has datatype FP64, which WebAccel does not support; supported datatypes are "
-                + "[BOOL, UINT8, INT8, INT32, INT64, FP16, FP32]", e.getMessage());
+        assertEquals("input 'pixels' has datatype BF16, which WebAccel does not support; supported datatypes are "
+                + "[BOOL, UINT8, INT8, INT32, INT64, FP16, FP32, FP64, INT16, UINT16, UINT32, UINT64, BYTES]",
+                e.getMessage());
     }
 
     @Test

@@ -121,13 +121,28 @@ public class InferRequestDecoderTest {
                 refused(binaryBody(wrongSize, floats(1, 2)), utf8(wrongSize).length));
     }
 
+    /** BYTES in binary data: each element a 4-byte little-endian length and then its bytes, as Triton sends them. */
+    @Test
+    public void readsBytesInBinaryDataAndRefusesLengthsThatDoNotAddUp() {
+        byte[] strings = Tensor.ofStrings(new long[] {2}, "hi", "ünï").toByteArray();
+        String header = "{\"inputs\": [{\"name\": \"s\", \"shape\": [2], \"datatype\": \"BYTES\", "
+                + "\"parameters\": {\"binary_data_size\": " + strings.length + "}}]}";
+        InferRequest r = decoder.decode(binaryBody(header, strings), utf8(header).length);
+        assertArrayEquals(new String[] {"hi", "ünï"}, r.inputs().get("s").toStrings());
+        String three = header.replace("[2]", "[3]");
+        assertEquals("input 's' (BYTES, shape [3]): its binary data of " + strings.length + " bytes does not hold one "
+                + "4-byte length and that many bytes per element: a string tensor of 3 elements ends after 2 of them "
+                + "(" + strings.length + " bytes)", refused(binaryBody(three, strings), utf8(three).length));
+    }
+
     @Test
     public void refusesMalformedRequestsWithAnActionableMessage() {
         assertTrue(refused("{\"inputs\": [").startsWith("the request body is not valid JSON: "));
         assertTrue(refused("{\"inputs\": []} trailing").startsWith("the request body is not valid JSON: "));
         assertEquals("the request body must be a JSON object with 'inputs'; it is empty", refused(""));
         assertEquals("the request body must be a JSON object with 'inputs'; it is a JSON ARRAY", refused("[]"));
-        assertTrue(refused("{}").startsWith("the request needs 'inputs': a non-empty array"));
+        assertTrue(refused("{}").startsWith("the request needs 'inputs': an array of"));
+        assertEquals(Map.of(), json("{\"inputs\": []}").inputs());
         assertEquals("the inference request has an unknown member 'input'; expected [id, inputs, outputs, parameters]",
                 refused("{\"input\": []}"));
         assertTrue(refused("{\"inputs\": [{\"shape\": [1]}]}").startsWith("each input needs a 'name' string"));

@@ -16,7 +16,7 @@ public class JsonTensorDataTest {
     private final ObjectMapper json = new ObjectMapper();
 
     private Tensor read(DType type, long[] shape, String data) throws Exception {
-        return Tensor.wrap(type, shape, JsonTensorData.read("x", type, shape, json.readTree(data)));
+        return JsonTensorData.read("x", type, shape, json.readTree(data));
     }
 
     private String write(Tensor t) throws Exception {
@@ -42,6 +42,14 @@ public class JsonTensorDataTest {
         assertArrayEquals(new long[] {-128, 127}, read(DType.INT8, two, "[-128, 127]").toLongs());
         assertArrayEquals(new long[] {0, 255}, read(DType.UINT8, two, "[0, 255]").toLongs());
         assertArrayEquals(new long[] {1, 0}, read(DType.BOOL, two, "[true, false]").toLongs());
+        assertArrayEquals(new double[] {0.1, -1e300}, read(DType.FLOAT64, two, "[0.1, -1e300]").toDoubles(), 0);
+        assertArrayEquals(new long[] {-32768, 32767}, read(DType.INT16, two, "[-32768, 32767]").toLongs());
+        assertArrayEquals(new long[] {0, 65535}, read(DType.UINT16, two, "[0, 65535]").toLongs());
+        assertArrayEquals(new long[] {0, 4294967295L}, read(DType.UINT32, two, "[0, 4294967295]").toLongs());
+        assertEquals(-1L, read(DType.UINT64, two, "[0, 18446744073709551615]").toLongs()[1]);
+        assertArrayEquals(new String[] {"héllo", ""}, read(DType.STRING, two, "[\"héllo\", \"\"]").toStrings());
+        assertEquals(0, read(DType.FLOAT32, new long[] {2, 0}, "[]").elementCount());
+        assertEquals(0, read(DType.STRING, new long[] {0}, "[[]]").elementCount());
     }
 
     @Test
@@ -59,17 +67,18 @@ public class JsonTensorDataTest {
 
     @Test
     public void refusesValuesOfTheWrongKindNamingTheElement() {
-        assertEquals("input 'x' (INT64): data[1] = 1.5 is not an integer",
+        assertEquals("input 'x' (INT64): data[1] = 1.5 is a number, but an element of int64 must be an integer",
                 refused(DType.INT64, new long[] {2}, "[1, 1.5]").getMessage());
-        assertEquals("input 'x' (UINT8): data[0] = 256 is out of range [0, 255]",
+        assertEquals("input 'x' (UINT8): data[0] = 256 is out of the range of uint8 [0, 255]",
                 refused(DType.UINT8, new long[] {1}, "[256]").getMessage());
-        assertEquals("input 'x' (INT8): data[0] = -129 is out of range [-128, 127]",
+        assertEquals("input 'x' (INT8): data[0] = -129 is out of the range of int8 [-128, 127]",
                 refused(DType.INT8, new long[] {1}, "[-129]").getMessage());
-        assertEquals("input 'x' (INT32): data[0] = 2147483648 is out of range [-2147483648, 2147483647]",
+        assertEquals("input 'x' (INT32): data[0] = 2147483648 is out of the range of int32 "
+                + "[-2147483648, 2147483647]",
                 refused(DType.INT32, new long[] {1}, "[2147483648]").getMessage());
-        assertEquals("input 'x' (FP32): data[0] = \"a\" is not a number",
+        assertEquals("input 'x' (FP32): data[0] = \"a\" is a string, but an element of float32 must be a number",
                 refused(DType.FLOAT32, new long[] {1}, "[\"a\"]").getMessage());
-        assertEquals("input 'x' (BOOL): data[0] = 1 is not true or false",
+        assertEquals("input 'x' (BOOL): data[0] = 1 is an integer, but an element of bool must be true or false",
                 refused(DType.BOOL, new long[] {1}, "[1]").getMessage());
         assertEquals("input 'x' (FP32): data must be an array, got NUMBER",
                 refused(DType.FLOAT32, new long[] {1}, "1").getMessage());
@@ -91,19 +100,26 @@ public class JsonTensorDataTest {
         assertEquals("[255]", write(Tensor.wrap(DType.UINT8, new long[] {1}, new byte[] {(byte) 255})));
         assertEquals("[true,false]", write(Tensor.wrap(DType.BOOL, new long[] {2}, new byte[] {1, 0})));
         assertEquals("[1.5]", write(Tensor.wrap(DType.FLOAT16, new long[] {1}, new byte[] {0x00, 0x3e})));
+        assertEquals("[\"a\",\"\\\"b\\\"\"]", write(Tensor.ofStrings(new long[] {2}, "a", "\"b\"")));
+        assertEquals("[18446744073709551615]", write(Tensor.ofIntegers(DType.UINT64, new long[] {1}, -1)));
+        assertEquals("[0.1]", write(Tensor.ofDoubles(new long[] {1}, 0.1)));
     }
 
     @Test
     public void whatIsWrittenReadsBackToTheSameTensor() throws Exception {
         for (DType type : DType.values()) {
+            if (type == DType.STRING) {
+                continue; // no fixed size: strings are checked below
+            }
             byte[] bytes = new byte[4 * type.byteSize()];
             for (int i = 0; i < bytes.length; i++) {
                 bytes[i] = (byte) (type == DType.BOOL ? i % 2 : i * 37 + 1);
             }
             Tensor t = Tensor.wrap(type, new long[] {2, 2}, bytes);
             JsonNode data = json.readTree(write(t));
-            assertEquals(type.toString(), t, Tensor.wrap(type, t.shape(), JsonTensorData.read("x", type, t.shape(),
-                    data)));
+            assertEquals(type.toString(), t, JsonTensorData.read("x", type, t.shape(), data));
         }
+        Tensor strings = Tensor.ofStrings(new long[] {2, 2}, "", "ä", "\u0000", "\uD83D\uDE00");
+        assertEquals(strings, JsonTensorData.read("x", DType.STRING, strings.shape(), json.readTree(write(strings))));
     }
 }

@@ -1,5 +1,6 @@
 package org.webaccel.shell.internal;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +30,6 @@ import org.webaccel.api.ModelNotFoundException;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRef;
-import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.gogo.GogoCommand;
 
@@ -168,13 +168,14 @@ public final class InferCommands {
     private static String preview(Tensor t) {
         int n = (int) Math.min(6, t.elementCount());
         String values;
-        if (t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16) {
-            float[] f = t.toFloats();
+        if (t.dtype().isFloat()) {
+            double[] f = t.toDoubles();
             values = IntStream.range(0, n).mapToObj(i -> String.format(Locale.ROOT, "%.5f", f[i]))
                     .collect(Collectors.joining(", "));
         } else {
-            long[] l = t.toLongs();
-            values = IntStream.range(0, n).mapToObj(i -> Long.toString(l[i])).collect(Collectors.joining(", "));
+            // strings quoted, as JSON writes them; numbers and booleans as they are
+            values = t.values().stream().limit(n).map(v -> v instanceof String text
+                    ? "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"" : v.toString()).collect(Collectors.joining(", "));
         }
         return "[" + values + (t.elementCount() > n ? ", ...]" : "]");
     }
@@ -191,8 +192,7 @@ public final class InferCommands {
             ObjectNode o = outs.putObject(name);
             o.put("dtype", t.dtype().wireName());
             o.set("shape", json.valueToTree(t.shape()));
-            o.set("data", t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16
-                    ? json.valueToTree(t.toFloats()) : json.valueToTree(t.toLongs()));
+            o.set("data", json.valueToTree(t.values()));
         });
         return root;
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,13 +15,13 @@ import org.webaccel.api.InvalidInputException;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
-import org.webaccel.api.tensor.Float16;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.tensor.TensorBuilder;
 
 /**
  * Builds request inputs for the shell: random ones from a model's signature, or ones read from a JSON file
  * of the form {@code {"input_name": {"dtype": "int64", "shape": [1, 4], "data": [1, 2, 3, 4]}}} (dtype may be
- * left out: the model's is used).
+ * left out: the model's is used). Data holds numbers, booleans (or 0 and 1) for bool, and text for string.
  */
 final class InputFactory {
     private final ObjectMapper json = new ObjectMapper();
@@ -36,22 +34,22 @@ final class InputFactory {
             long[] shape = spec.shape().stream()
                     .mapToLong(d -> d.isSymbolic() ? model.exampleDims().getOrDefault(d.symbol(), 1L) : d.size())
                     .toArray();
-            int n = (int) Tensor.elementCount(shape);
-            ByteBuffer b = ByteBuffer.allocate(n * spec.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            TensorBuilder b = new TensorBuilder(spec.dtype(), shape);
             long[] range = spec.valueRange() != null ? spec.valueRange()
                     : spec.dtype() == DType.BOOL ? new long[] {0, 1} : new long[] {0, 9};
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < b.count(); i++) {
                 long v = range[0] + rnd.nextLong(range[1] - range[0] + 1);
-                switch (spec.dtype()) {
-                    case FLOAT32 -> b.putFloat((float) (rnd.nextDouble() * 2 - 1));
-                    case FLOAT16 -> b.putShort(Float16.fromFloat((float) (rnd.nextDouble() * 2 - 1)));
-                    case INT64 -> b.putLong(v);
-                    case INT32 -> b.putInt((int) v);
-                    case INT8, UINT8, BOOL -> b.put((byte) v);
-                    default -> throw new IllegalStateException(spec.dtype().toString());
+                if (spec.dtype().isFloat()) {
+                    b.addNumber(rnd.nextDouble() * 2 - 1);
+                } else if (spec.dtype() == DType.BOOL) {
+                    b.addBoolean(v != 0);
+                } else if (spec.dtype() == DType.STRING) {
+                    b.addString("w" + v);
+                } else {
+                    b.addInteger(v);
                 }
             }
-            inputs.put(spec.name(), Tensor.wrap(spec.dtype(), shape, b.array()));
+            inputs.put(spec.name(), b.build());
         }
         return inputs;
     }
@@ -130,22 +128,29 @@ final class InputFactory {
             throw new InvalidInputException(where + ": shape " + node.get("shape") + " needs " + count
                     + " values, data has " + data.size());
         }
-        ByteBuffer b = ByteBuffer.allocate((int) count * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        TensorBuilder b = new TensorBuilder(dtype, shape);
         for (int i = 0; i < count; i++) {
             JsonNode v = data.get(i);
-            if (!v.isNumber() && !v.isBoolean()) {
-                throw new InvalidInputException(where + ": data[" + i + "] is not a number: " + v);
-            }
-            switch (dtype) {
-                case FLOAT32 -> b.putFloat((float) v.asDouble());
-                case FLOAT16 -> b.putShort(Float16.fromFloat((float) v.asDouble()));
-                case INT64 -> b.putLong(v.asLong());
-                case INT32 -> b.putInt(v.asInt());
-                case INT8, UINT8 -> b.put((byte) v.asInt());
-                case BOOL -> b.put((byte) (v.asBoolean() || v.asInt() != 0 ? 1 : 0));
-                default -> throw new IllegalStateException(dtype.toString());
+            try {
+                if (v.isIntegralNumber() && !v.canConvertToLong()) {
+                    b.addInteger(v.bigIntegerValue());
+                } else if (v.isIntegralNumber() && dtype == DType.BOOL) {
+                    b.addBoolean(v.longValue() != 0); // 0 and 1 are as good as false and true here
+                } else if (v.isIntegralNumber()) {
+                    b.addInteger(v.longValue());
+                } else if (v.isNumber()) {
+                    b.addNumber(v.doubleValue());
+                } else if (v.isBoolean()) {
+                    b.addBoolean(v.booleanValue());
+                } else if (v.isTextual()) {
+                    b.addString(v.textValue());
+                } else {
+                    throw new IllegalArgumentException("is not a number, boolean or string");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(where + ": data[" + i + "] = " + v + " " + e.getMessage());
             }
         }
-        return Tensor.wrap(dtype, shape, b.array());
+        return b.build();
     }
 }

@@ -69,11 +69,36 @@ public class InputFactoryTest {
         expect("[1, 2]", "inputs in FILE must be a JSON object of inputs by name");
         expect("{\"ids\": {\"shape\": [2], \"data\": [1]}}",
                 "input 'ids' in FILE: shape [2] needs 2 values, data has 1");
-        expect("{\"ids\": {\"shape\": [1], \"data\": [\"a\"]}}", "input 'ids' in FILE: data[0] is not a number: \"a\"");
+        expect("{\"ids\": {\"shape\": [1], \"data\": [\"a\"]}}", "input 'ids' in FILE: data[0] = \"a\" is a string, "
+                + "but an element of int64 must be an integer");
+        expect("{\"ids\": {\"dtype\": \"uint16\", \"shape\": [1], \"data\": [70000]}}",
+                "input 'ids' in FILE: data[0] = 70000 is out of the range of uint16 [0, 65535]");
         expect("{\"ids\": {\"dtype\": \"complex64\", \"shape\": [1], \"data\": [1]}}",
                 "input 'ids' in FILE: unknown dtype 'complex64'; expected one of "
-                        + "[float32, float16, int64, int32, int8, uint8, bool]");
+                        + "[float32, float16, int64, int32, int8, uint8, bool, float64, int16, uint16, uint32, uint64, "
+                        + "string]");
         expect("{\"ids\": {\"data\": [1]}}", "input 'ids' in FILE needs \"shape\" and \"data\" arrays");
+    }
+
+    @Test
+    public void readsEveryTypeEmptyTensorsAndRandomStrings() throws Exception {
+        Path f = Files.createTempFile("in", ".json");
+        Files.writeString(f, "{\"a\": {\"dtype\": \"float64\", \"shape\": [2], \"data\": [0.1, 2]},"
+                + " \"b\": {\"dtype\": \"string\", \"shape\": [1], \"data\": [\"hé\"]},"
+                + " \"c\": {\"dtype\": \"uint64\", \"shape\": [1], \"data\": [18446744073709551615]},"
+                + " \"d\": {\"dtype\": \"bool\", \"shape\": [2], \"data\": [1, false]},"
+                + " \"e\": {\"dtype\": \"int16\", \"shape\": [0, 3], \"data\": []}}");
+        Map<String, Tensor> in = factory.fromFile(MODEL, f);
+        assertEquals(Tensor.ofDoubles(new long[] {2}, 0.1, 2), in.get("a"));
+        assertEquals(Tensor.ofStrings(new long[] {1}, "hé"), in.get("b"));
+        assertEquals(Tensor.ofIntegers(DType.UINT64, new long[] {1}, -1), in.get("c"));
+        assertEquals(List.of(true, false), in.get("d").values());
+        assertEquals(0, in.get("e").elementCount());
+        ModelDescriptor words = new ModelDescriptor("w", "1", ModelType.UNKNOWN, "",
+                List.of(TensorSpec.of("s", DType.STRING, Dim.of(3))), List.of(), Map.of());
+        for (String w : factory.random(words, 1).get("s").toStrings()) {
+            assertTrue(w, w.matches("w[0-9]"));
+        }
     }
 
     @Test
