@@ -58,7 +58,10 @@ public class InferenceProtocolTest {
 
     @BeforeClass
     public static void startTheContainer() throws Exception {
-        container = DistributionProcess.start(InferenceProtocolTest::addABrokenModel);
+        container = DistributionProcess.start(home -> {
+            addABrokenModel(home);
+            TypesModels.write(home);
+        });
         client = new ProtocolClient(container.base());
         ImageRequests.awaitReady(container, client);
         reference = new NativeReference();
@@ -93,6 +96,48 @@ public class InferenceProtocolTest {
                 .build();
         Files.write(dir.resolve("model.onnx"), model.toByteArray());
         Files.writeString(dir.resolve("descriptor.json"), "{\"type\": \"vision\"}");
+    }
+
+    /**
+     * Every element type ONNX Runtime Web feeds and fetches, an empty tensor (ReduceSum's axes = []) and a model
+     * without inputs, each a folder holding only model.onnx: over HTTP with JSON and with binary data, and through
+     * Gogo against the running container, each output equal to ONNX Runtime Java's (bit for bit: the ops are
+     * exact).
+     */
+    @Test
+    public void everyTensorTypeEmptyTensorsAndModelsWithoutInputsRoundTripOverHttpAndGogo() throws Exception {
+        List<Map.Entry<String, Map<String, Tensor>>> cases = List.of(
+                Map.entry(TypesModels.TYPES, TypesModels.typesInputs()),
+                Map.entry(TypesModels.REDUCE, TypesModels.reduceInputs()),
+                Map.entry(TypesModels.REDUCE, TypesModels.reduceInputs(1)),
+                Map.entry(TypesModels.CONSTANT, Map.<String, Tensor>of()));
+        for (Map.Entry<String, Map<String, Tensor>> c : cases) {
+            String model = c.getKey();
+            Map<String, Tensor> expected = TypesModels.expected(reference, container.home(), model, c.getValue());
+            for (boolean binary : new boolean[] {false, true}) {
+                ObjectNode parameters = ProtocolClient.object().put("binary_data_output", binary);
+                HttpResponse<byte[]> r = client.post("/v2/models/" + model + "/infer",
+                        ProtocolClient.inferRequest(c.getValue(), binary, parameters, null));
+                assertEquals(new String(r.body(), StandardCharsets.UTF_8), 200, r.statusCode());
+                assertEquals(model + (binary ? " (binary)" : " (JSON)"), expected, ProtocolClient.tensors(r));
+            }
+            Path file = Files.createTempFile("inputs", ".json");
+            ObjectNode inputs = JSON.createObjectNode();
+            c.getValue().forEach((name, t) -> inputs.putObject(name).put("dtype", t.dtype().wireName())
+                    .<ObjectNode>set("shape", JSON.valueToTree(t.shape())).set("data", JSON.valueToTree(t.values())));
+            Files.writeString(file, inputs.toString());
+            DistributionCopy.Run gogo = container.command("pool:infer " + model + " --input " + file + " --json");
+            assertEquals(gogo.out() + gogo.err(), 0, gogo.exit());
+            JsonNode outputs = JSON.readTree(gogo.out()).path("outputs");
+            Map<String, Tensor> got = new LinkedHashMap<>();
+            outputs.properties().forEach(o -> got.put(o.getKey(), ProtocolClient.tensor(
+                    DType.of(o.getValue().path("dtype").asText()),
+                    JSON.convertValue(o.getValue().path("shape"), long[].class), o.getValue().path("data"))));
+            assertEquals(model + " (Gogo)", expected, got);
+        }
+        // ReduceSum over no axes sums everything (keeping both dimensions); over axis 1, each row.
+        assertEquals(Tensor.ofFloats(new long[] {1, 1}, 21), TypesModels.expected(reference, container.home(),
+                TypesModels.REDUCE, TypesModels.reduceInputs()).get("sum"));
     }
 
     // ---- helpers ----

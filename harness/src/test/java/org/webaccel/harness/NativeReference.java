@@ -4,8 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +22,7 @@ public final class NativeReference implements AutoCloseable {
         return out;
     }
 
-    /** @return the float32 outputs of the model at {@code file} for {@code inputs}, with their shapes */
+    /** @return the outputs of the model at {@code file} for {@code inputs}, each of its own element type and shape */
     public synchronized Map<String, Tensor> runTensors(Path file, Map<String, Tensor> inputs) throws OrtException {
         OrtSession session = sessions.get(file);
         if (session == null) {
@@ -36,36 +34,18 @@ public final class NativeReference implements AutoCloseable {
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-                Tensor t = e.getValue();
-                ByteBuffer b = t.buffer();
-                feeds.put(e.getKey(), switch (t.dtype()) {
-                    case FLOAT32 -> OnnxTensor.createTensor(env, direct(b).asFloatBuffer(), t.shape());
-                    case INT64 -> OnnxTensor.createTensor(env, direct(b).asLongBuffer(), t.shape());
-                    case INT32 -> OnnxTensor.createTensor(env, direct(b).asIntBuffer(), t.shape());
-                    default -> throw new IllegalArgumentException("reference does not take " + t.dtype());
-                });
+                feeds.put(e.getKey(), OrtTensors.toOrt(env, e.getValue()));
             }
             Map<String, Tensor> out = new LinkedHashMap<>();
             try (OrtSession.Result result = session.run(feeds)) {
                 for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
-                    OnnxTensor t = (OnnxTensor) e.getValue();
-                    var fb = t.getFloatBuffer();
-                    float[] f = new float[fb.remaining()];
-                    fb.get(f);
-                    out.put(e.getKey(), Tensor.ofFloats(t.getInfo().getShape(), f));
+                    out.put(e.getKey(), OrtTensors.fromOrt((OnnxTensor) e.getValue()));
                 }
             }
             return out;
         } finally {
             feeds.values().forEach(OnnxTensor::close);
         }
-    }
-
-    private static ByteBuffer direct(ByteBuffer b) {
-        ByteBuffer d = ByteBuffer.allocateDirect(b.remaining()).order(ByteOrder.nativeOrder());
-        // Tensor bytes are little-endian; copy element-wise only on a big-endian machine.
-        d.put(b.duplicate().order(ByteOrder.LITTLE_ENDIAN));
-        return d.flip();
     }
 
     /**

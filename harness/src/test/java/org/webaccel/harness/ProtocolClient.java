@@ -19,7 +19,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.tensor.TensorBuilder;
 
 /**
  * A minimal Open Inference Protocol client written from the protocol text, not from the endpoint's code: raw
@@ -108,8 +110,8 @@ public final class ProtocolClient {
     }
 
     /** @return the protocol datatype of a tensor's element type */
-    public static String datatype(Tensor t) {
-        return switch (t.dtype()) {
+    public static String datatype(DType t) {
+        return switch (t) {
             case FLOAT32 -> "FP32";
             case FLOAT16 -> "FP16";
             case INT64 -> "INT64";
@@ -117,6 +119,12 @@ public final class ProtocolClient {
             case INT8 -> "INT8";
             case UINT8 -> "UINT8";
             case BOOL -> "BOOL";
+            case FLOAT64 -> "FP64";
+            case INT16 -> "INT16";
+            case UINT16 -> "UINT16";
+            case UINT32 -> "UINT32";
+            case UINT64 -> "UINT64";
+            case STRING -> "BYTES";
         };
     }
 
@@ -139,21 +147,14 @@ public final class ProtocolClient {
         ByteArrayOutputStream tail = new ByteArrayOutputStream();
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
             Tensor t = e.getValue();
-            ObjectNode in = list.addObject().put("name", e.getKey()).put("datatype", datatype(t));
+            ObjectNode in = list.addObject().put("name", e.getKey()).put("datatype", datatype(t.dtype()));
             ArrayNode shape = in.putArray("shape");
             Arrays.stream(t.shape()).forEach(shape::add);
             if (binary) {
                 in.putObject("parameters").put("binary_data_size", t.byteSize());
                 tail.writeBytes(t.toByteArray());
             } else {
-                ArrayNode data = in.putArray("data");
-                if (t.dtype() == org.webaccel.api.tensor.DType.FLOAT32) {
-                    for (float f : t.toFloats()) {
-                        data.add(f);
-                    }
-                } else {
-                    Arrays.stream(t.toLongs()).forEach(data::add);
-                }
+                in.set("data", JSON.valueToTree(t.values()));
             }
         }
         Body json = Body.json(root);
@@ -194,5 +195,55 @@ public final class ProtocolClient {
             outputs.put(o.path("name").asText(), new Output(datatype, shape, values));
         }
         return outputs;
+    }
+
+    /**
+     * Reads the outputs of a 200 response as tensors of their own datatype, from JSON {@code data} (numbers,
+     * booleans, strings) or from the binary data after the header (BYTES: a 4-byte length before each element).
+     *
+     * @param response the response
+     * @return the outputs by name, in response order
+     */
+    public static Map<String, Tensor> tensors(HttpResponse<byte[]> response) throws IOException {
+        JsonNode root = json(response);
+        int offset = response.headers().firstValue(HEADER_LENGTH).map(Integer::parseInt).orElse(-1);
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (JsonNode o : root.path("outputs")) {
+            long[] shape = JSON.convertValue(o.path("shape"), long[].class);
+            DType dtype = Arrays.stream(DType.values()).filter(t -> datatype(t).equals(o.path("datatype").asText()))
+                    .findFirst().orElseThrow(() -> new AssertionError("unknown datatype in " + o));
+            Tensor t;
+            if (o.has("data")) {
+                t = tensor(dtype, shape, o.path("data"));
+            } else {
+                int size = o.path("parameters").path("binary_data_size").asInt(-1);
+                if (offset < 0 || size < 0) {
+                    throw new AssertionError("output " + o + " has neither JSON data nor binary data");
+                }
+                t = Tensor.wrap(dtype, shape, Arrays.copyOfRange(response.body(), offset, offset + size));
+                offset += size;
+            }
+            outputs.put(o.path("name").asText(), t);
+        }
+        return outputs;
+    }
+
+    /** @return a tensor of the JSON values in {@code data} (a flat array of numbers, booleans or strings) */
+    public static Tensor tensor(DType dtype, long[] shape, JsonNode data) {
+        TensorBuilder b = new TensorBuilder(dtype, shape);
+        for (JsonNode v : data) {
+            if (v.isTextual()) {
+                b.addString(v.textValue());
+            } else if (v.isBoolean()) {
+                b.addBoolean(v.booleanValue());
+            } else if (v.isBigInteger()) {
+                b.addInteger(v.bigIntegerValue());
+            } else if (v.isIntegralNumber()) {
+                b.addInteger(v.longValue());
+            } else {
+                b.addNumber(v.doubleValue());
+            }
+        }
+        return b.build();
     }
 }
