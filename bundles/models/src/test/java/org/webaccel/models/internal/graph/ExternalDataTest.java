@@ -24,6 +24,8 @@ import org.webaccel.onnx.Onnx.ValueInfoProto;
 
 /** Models whose weights live in files beside model.onnx: what the graph refers to, and what is refused. */
 public class ExternalDataTest {
+    private static final PageSizeLimit DEFAULT = new PageSizeLimit(PageSizeLimit.DEFAULT, "the default");
+
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -96,8 +98,6 @@ public class ExternalDataTest {
         fail("the model was accepted");
         return null;
     }
-
-    private static final PageSizeLimit DEFAULT = new PageSizeLimit(PageSizeLimit.DEFAULT, "the default");
 
     @Test
     public void theFilesTheGraphRefersToAreCollectedOnceEachInOrder() throws Exception {
