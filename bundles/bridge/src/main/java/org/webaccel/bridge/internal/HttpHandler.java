@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -27,24 +28,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 
 /**
- * Serves the browser runtime and model bytes, and hands WebSocket upgrades to the {@link WorkerSockets}.
- * Nothing else is served: every path is matched against the runtime's files or the repository's models, so
+ * Serves the browser runtime and model bytes (model.onnx and the external data files a model lists,
+ * {@link ModelFiles}), and hands WebSocket upgrades to the {@link WorkerSockets}. Nothing else is served: every path is matched against the runtime's files or the repository's models, so
  * there is no file system path to traverse.
  */
 final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final RuntimeFiles runtime;
-    private final ModelRepository models;
+    private final ModelFiles models;
     private final WorkerSockets sockets;
 
     HttpHandler(RuntimeFiles runtime, ModelRepository models, WorkerSockets sockets) {
         this.runtime = runtime;
-        this.models = models;
+        this.models = new ModelFiles(models);
         this.sockets = sockets;
     }
 
@@ -72,8 +72,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (segments.size() >= 2 && segments.get(0).equals("runtime")) {
             serveRuntime(ctx, request, String.join("/", segments.subList(1, segments.size())));
-        } else if (segments.size() == 4 && segments.get(0).equals("models") && segments.get(3).equals("model.onnx")) {
-            serveModel(ctx, request, segments.get(1), segments.get(2));
+        } else if (segments.size() == 4 && segments.get(0).equals("models")) {
+            serveModel(ctx, request, segments.get(1), segments.get(2), segments.get(3));
         } else {
             send(ctx, request, HttpResponseStatus.NOT_FOUND, "no such resource");
         }
@@ -114,15 +114,24 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         write(ctx, request, response);
     }
 
-    private void serveModel(ChannelHandlerContext ctx, FullHttpRequest request, String name, String version)
-            throws IOException {
-        Optional<ModelDescriptor> model = models.find(name, version);
-        if (model.isEmpty()) {
-            send(ctx, request, HttpResponseStatus.NOT_FOUND, "no model " + name + ":" + version);
+    /** Streams model.onnx or one of the model's external data files from disk, zero-copy. */
+    private void serveModel(ChannelHandlerContext ctx, FullHttpRequest request, String name, String version,
+            String fileName) throws IOException {
+        Optional<Path> file = models.find(name, version, fileName);
+        if (file.isEmpty()) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, "no file " + fileName + " of model " + name + ":"
+                    + version);
             return;
         }
-        Path file = models.modelFile(model.get());
-        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r");
+        RandomAccessFile raf;
+        try {
+            raf = new RandomAccessFile(file.get().toFile(), "r");
+        } catch (FileNotFoundException e) {
+            // removed since the repository last scanned its folder
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, "file " + fileName + " of model " + name + ":"
+                    + version + " is gone");
+            return;
+        }
         long length = raf.length();
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         isolate(response.headers());

@@ -108,7 +108,13 @@ final class PageSocket extends SimpleChannelInboundHandler<WebSocketFrame> imple
         ObjectNode header = json.createObjectNode();
         header.put("type", "run");
         header.put("model", model.id());
-        header.put("url", "../models/" + encode(model.name()) + "/" + encode(model.version()) + "/model.onnx");
+        String folder = "../models/" + encode(model.name()) + "/" + encode(model.version()) + "/";
+        header.put("url", folder + ModelFiles.MODEL_FILE);
+        if (!model.externalData().isEmpty()) {
+            // the weights beside the model: the page hands these to ONNX Runtime Web as the session's external data
+            var files = header.putArray("externalData");
+            model.externalData().forEach(f -> files.addObject().put("path", f).put("url", folder + encode(f)));
+        }
         header.put("ep", ep.id());
         outputs.forEach(header.putArray("outputs")::add);
         named(header, "refs", references);

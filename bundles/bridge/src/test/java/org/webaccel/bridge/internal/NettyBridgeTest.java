@@ -50,6 +50,9 @@ public class NettyBridgeTest {
     private static final ModelDescriptor MODEL = new ModelDescriptor("m", "1", ModelType.VISION, "",
             List.of(TensorSpec.of("x", DType.FLOAT32, Dim.symbolic("batch"), Dim.of(3))),
             List.of(TensorSpec.of("y", DType.FLOAT32, Dim.symbolic("batch"), Dim.of(3))), Map.of());
+    /** A model whose weights live beside it in weights.bin. */
+    private static final ModelDescriptor EXTERNAL = new ModelDescriptor("e", "1", ModelType.VISION, "",
+            MODEL.inputs(), MODEL.outputs(), Map.of(), null, List.of("weights.bin"));
 
     private Path dir;
     private NettyBridge bridge;
@@ -61,21 +64,28 @@ public class NettyBridgeTest {
     public void start() throws Exception {
         dir = Files.createTempDirectory("bridge-test");
         Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3, 4, 5});
+        // model m's folder also holds a weights.bin that m does not list, e's folder files it does not list
+        Files.write(dir.resolve("weights.bin"), new byte[] {9});
+        Path e = Files.createDirectories(dir.resolve("e"));
+        Files.write(e.resolve("model.onnx"), new byte[] {1, 2});
+        Files.write(e.resolve("weights.bin"), new byte[] {7, 7, 7});
+        Files.write(e.resolve("other.bin"), new byte[] {6});
+        Files.write(e.resolve("descriptor.json"), new byte[] {'{', '}'});
         ModelRepository repo = new ModelRepository() {
             @Override
             public List<ModelDescriptor> list() {
-                return List.of(MODEL);
+                return List.of(MODEL, EXTERNAL);
             }
 
             @Override
             public Optional<ModelDescriptor> find(String name, String version) {
-                return name.equals("m") && (version == null || version.equals("1")) ? Optional.of(MODEL)
-                        : Optional.empty();
+                return list().stream().filter(d -> d.name().equals(name)
+                        && (version == null || version.equals(d.version()))).findFirst();
             }
 
             @Override
             public Path modelFile(ModelDescriptor model) {
-                return dir.resolve("model.onnx");
+                return model.equals(EXTERNAL) ? e.resolve("model.onnx") : dir.resolve("model.onnx");
             }
         };
         this.repo = repo;
@@ -169,6 +179,19 @@ public class NettyBridgeTest {
     }
 
     @Test
+    public void servesOnlyTheExternalDataFilesAModelLists() throws Exception {
+        HttpResponse<byte[]> weights = get("models/e/1/weights.bin");
+        assertEquals(200, weights.statusCode());
+        assertEquals("[7, 7, 7]", java.util.Arrays.toString(weights.body()));
+        assertEquals("require-corp", weights.headers().firstValue("Cross-Origin-Embedder-Policy").orElse(""));
+        assertEquals(2, get("models/e/1/model.onnx").body().length);
+        for (String path : List.of("models/e/1/other.bin", "models/e/1/descriptor.json", "models/m/1/weights.bin",
+                "models/e/2/weights.bin", "models/e/1/weights.bin/x", "models/e/1/%2e%2e%2fweights.bin")) {
+            assertEquals(path, 404, get(path).statusCode());
+        }
+    }
+
+    @Test
     public void refusesPathsOutsideTheRuntimeAndRepository() throws Exception {
         for (String path : List.of("runtime/../../etc/passwd", "runtime/..%2f..%2fetc%2fpasswd",
                 "runtime/%2e%2e/%2e%2e/etc/passwd", "etc/passwd", "models/m/1/descriptor.json",
@@ -201,6 +224,8 @@ public class NettyBridgeTest {
     private final class Page implements WebSocket.Listener {
         final CompletableFuture<WebSocket> closed = new CompletableFuture<>();
         final java.util.concurrent.BlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+        /** The header of every frame the page received. */
+        final java.util.concurrent.BlockingQueue<String> headers = new java.util.concurrent.LinkedBlockingQueue<>();
         /** When set, the page ignores heartbeats, as a hung page would. */
         volatile boolean silent;
         /** Heartbeats the page answered. */
@@ -238,6 +263,7 @@ public class NettyBridgeTest {
         private void answer(WebSocket ws, ByteBuffer frame) {
             int headerLength = frame.getInt(0);
             String header = StandardCharsets.UTF_8.decode(frame.slice(4, headerLength)).toString();
+            headers.add(header);
             if (header.contains("\"model\":\"m:1\"") && header.contains("\"ep\":\"webgpu\"")) {
                 ws.sendText("{\"type\":\"error\",\"id\":" + id(header) + ",\"stage\":\"load\",\"message\":"
                         + "\"no adapter\"}", true);
@@ -287,6 +313,25 @@ public class NettyBridgeTest {
                 + "\"webgpu\":{\"available\":false,\"reason\":\"none\"},\"webnn\":{\"api\":false,\"devices\":{}},"
                 + "\"wasmSimd\":true,\"wasmThreads\":true,\"hardwareConcurrency\":2}}", true).join();
         return socket;
+    }
+
+    @Test
+    public void aRunOfAModelWithExternalDataTellsThePageItsFiles() throws Exception {
+        WorkerEndpoint endpoint = bridge.openEndpoint("w1");
+        Page page = new Page();
+        connect(endpoint, page);
+        WorkerChannel channel = endpoint.connected().toCompletableFuture().get(PATIENCE, TimeUnit.SECONDS);
+        Tensor x = Tensor.ofFloats(new long[] {1, 3}, 1f, 2f, 3f);
+        channel.run(EXTERNAL, ExecutionProvider.WASM, Map.of("x", x), List.of()).toCompletableFuture()
+                .get(PATIENCE, TimeUnit.SECONDS);
+        String header = page.headers.poll(PATIENCE, TimeUnit.SECONDS);
+        assertTrue(header, header.contains("\"url\":\"../models/e/1/model.onnx\",\"externalData\":"
+                + "[{\"path\":\"weights.bin\",\"url\":\"../models/e/1/weights.bin\"}]"));
+        channel.run(MODEL, ExecutionProvider.WASM, Map.of("x", x), List.of()).toCompletableFuture()
+                .get(PATIENCE, TimeUnit.SECONDS);
+        header = page.headers.poll(PATIENCE, TimeUnit.SECONDS);
+        assertTrue(header, header.contains("\"url\":\"../models/m/1/model.onnx\""));
+        assertFalse(header, header.contains("externalData"));
     }
 
     @Test

@@ -52,6 +52,11 @@ public class OnnxQuantizerTest {
             public int scanIntervalSeconds() {
                 return 0;
             }
+
+            @Override
+            public long maxModelBytes() {
+                return Integer.MAX_VALUE;
+            }
         });
         quantizer = new OnnxQuantizer(models);
     }

@@ -24,22 +24,21 @@ import org.webaccel.onnx.Onnx.ValueInfoProto;
  * The inputs and outputs of an ONNX model's main graph, read from model.onnx with the ONNX project's own
  * schema: names, element types and shapes (a {@code dim_value} is a size, a {@code dim_param} a symbol).
  * Graph inputs that are initializers (weights a caller may override) are not inputs a request gives. The
- * file is streamed: weights are skipped, never held in memory.
+ * file is streamed: weights are skipped, never held in memory, and weights kept in files beside the model
+ * (external data) are not opened; the tensors that refer to them are listed for {@link ExternalDataFiles}.
  *
  * @param inputs the inputs a request gives, in the graph's order
  * @param outputs the outputs, in the graph's order
+ * @param externalTensors the tensors whose data lives outside model.onnx, in file order, unchecked
  */
-public record GraphSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+public record GraphSignature(List<TensorSpec> inputs, List<TensorSpec> outputs,
+        List<ExternalTensor> externalTensors) {
 
-    // Field numbers of the ONNX schema (onnx-ml.proto): ModelProto.graph, GraphProto.{initializer, input,
-    // output, sparse_initializer}, TensorProto.name, SparseTensorProto.values.
+    // Field numbers of the ONNX schema (onnx-ml.proto): ModelProto.{graph, functions}, GraphProto.{input, output}.
     private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_INITIALIZER = 5;
+    private static final int MODEL_FUNCTIONS = 25;
     private static final int GRAPH_INPUT = 11;
     private static final int GRAPH_OUTPUT = 12;
-    private static final int GRAPH_SPARSE_INITIALIZER = 15;
-    private static final int TENSOR_NAME = 8;
-    private static final int SPARSE_VALUES = 1;
 
     /**
      * @param modelFile a model.onnx
@@ -52,6 +51,7 @@ public record GraphSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
         List<ValueInfoProto> inputs = new ArrayList<>();
         List<ValueInfoProto> outputs = new ArrayList<>();
         Set<String> initializers = new HashSet<>();
+        ExternalTensors external = new ExternalTensors();
         boolean graph = false;
         try (InputStream in = Files.newInputStream(modelFile)) {
             CodedInputStream c = CodedInputStream.newInstance(in);
@@ -60,9 +60,12 @@ public record GraphSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
                 if (WireFormat.getTagFieldNumber(tag) == MODEL_GRAPH
                         && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                     int limit = c.pushLimit(c.readRawVarint32());
-                    readGraph(c, inputs, outputs, initializers);
+                    readGraph(c, inputs, outputs, initializers, external);
                     c.popLimit(limit);
                     graph = true;
+                } else if (WireFormat.getTagFieldNumber(tag) == MODEL_FUNCTIONS
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    external.function(c);
                 } else {
                     c.skipField(tag);
                 }
@@ -91,45 +94,21 @@ public record GraphSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
         for (ValueInfoProto v : outputs) {
             out.add(spec(source, "output", v));
         }
-        return new GraphSignature(in, out);
+        return new GraphSignature(in, out, external.found());
     }
 
     private static void readGraph(CodedInputStream c, List<ValueInfoProto> inputs, List<ValueInfoProto> outputs,
-            Set<String> initializers) throws IOException {
+            Set<String> initializers, ExternalTensors external) throws IOException {
         for (int tag = c.readTag(); tag != 0; tag = c.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case GRAPH_INPUT -> inputs.add(ValueInfoProto.parseFrom(c.readBytes()));
                 case GRAPH_OUTPUT -> outputs.add(ValueInfoProto.parseFrom(c.readBytes()));
-                case GRAPH_INITIALIZER -> initializers.add(nestedName(c, TENSOR_NAME));
-                case GRAPH_SPARSE_INITIALIZER -> {
-                    int limit = c.pushLimit(c.readRawVarint32());
-                    for (int t = c.readTag(); t != 0; t = c.readTag()) {
-                        if (WireFormat.getTagFieldNumber(t) == SPARSE_VALUES) {
-                            initializers.add(nestedName(c, TENSOR_NAME));
-                        } else {
-                            c.skipField(t);
-                        }
-                    }
-                    c.popLimit(limit);
-                }
+                case ExternalTensors.GRAPH_INITIALIZER -> initializers.add(external.initializer(c));
+                case ExternalTensors.GRAPH_SPARSE_INITIALIZER -> initializers.add(external.sparseInitializer(c));
+                case ExternalTensors.GRAPH_NODE -> external.node(c);
                 default -> c.skipField(tag);
             }
         }
-    }
-
-    /** Reads one length-delimited message and returns its string field {@code field}, skipping the rest. */
-    private static String nestedName(CodedInputStream c, int field) throws IOException {
-        int limit = c.pushLimit(c.readRawVarint32());
-        String name = "";
-        for (int t = c.readTag(); t != 0; t = c.readTag()) {
-            if (WireFormat.getTagFieldNumber(t) == field) {
-                name = c.readString();
-            } else {
-                c.skipField(t);
-            }
-        }
-        c.popLimit(limit);
-        return name;
     }
 
     private static TensorSpec spec(String source, String kind, ValueInfoProto v) throws InvalidDescriptorException {

@@ -32,6 +32,7 @@ import org.webaccel.api.model.ModelState;
 import org.webaccel.models.internal.demo.DemoModelWriter;
 import org.webaccel.models.internal.descriptor.DescriptorFormat;
 import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
+import org.webaccel.models.internal.graph.PageSizeLimit;
 
 /**
  * The model repository: a folder laid out as {@code <path>/<name>/<version>/model.onnx}, each with an optional
@@ -55,7 +56,7 @@ public final class FolderModelRepository implements ModelRepository {
 
     private final Path root;
     /** Used on the scan thread only. */
-    private final ModelFolderScanner scanner = new ModelFolderScanner();
+    private final ModelFolderScanner scanner;
     private final ScheduledExecutorService scans = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "webaccel-model-scans");
         t.setDaemon(true);
@@ -74,7 +75,8 @@ public final class FolderModelRepository implements ModelRepository {
     @Activate
     public FolderModelRepository(RepositoryConfig config) {
         this(resolveRoot(config.path(), System.getProperty(HOME_PROPERTY)), config.installDemoModels(),
-                FolderModelRepository.class.getClassLoader());
+                FolderModelRepository.class.getClassLoader(), new PageSizeLimit(config.maxModelBytes(),
+                        "maxModelBytes of " + PID));
         int every = config.scanIntervalSeconds();
         if (every > 0) {
             scans.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.SECONDS);
@@ -88,7 +90,12 @@ public final class FolderModelRepository implements ModelRepository {
     }
 
     FolderModelRepository(Path root, boolean installDemoModels, ClassLoader demoModels) {
+        this(root, installDemoModels, demoModels, new PageSizeLimit(PageSizeLimit.DEFAULT, "the default"));
+    }
+
+    FolderModelRepository(Path root, boolean installDemoModels, ClassLoader demoModels, PageSizeLimit limit) {
         this.root = root;
+        this.scanner = new ModelFolderScanner(limit);
         if (installDemoModels) {
             try {
                 List<String> installed = new DemoModelInstaller(demoModels).install(root);

@@ -19,12 +19,15 @@ import org.webaccel.api.model.ModelType;
 import org.webaccel.models.internal.demo.DemoModelWriter;
 import org.webaccel.models.internal.descriptor.DescriptorFormat;
 import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
+import org.webaccel.models.internal.graph.ExternalDataFiles;
 import org.webaccel.models.internal.graph.GraphSignature;
+import org.webaccel.models.internal.graph.PageSizeLimit;
 
 /**
  * Reads a repository folder laid out as {@code <root>/<name>/<version>/model.onnx}, with an optional
  * {@code descriptor.json} beside the model that adds what its graph cannot say ({@link GraphSignature},
- * {@link DescriptorFormat#readOver}).
+ * {@link DescriptorFormat#readOver}), and external data files beside it that its graph refers to
+ * ({@link ExternalDataFiles}), all within the page's size limit ({@link PageSizeLimit}).
  * A folder that breaks the layout becomes a {@link SkippedModel} with the reason, so one bad model never
  * hides the good ones. Hidden folders (a leading dot) are ignored: installs in progress live there. A folder
  * is read again only when the size or modification time of one of its files changed. Not thread-safe: the
@@ -34,9 +37,20 @@ final class ModelFolderScanner {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final DescriptorFormat format = new DescriptorFormat();
+    private final PageSizeLimit limit;
     /** What each version folder gave at its revision: read again only when its files change. */
     private final Map<Path, Object> byRevision = new HashMap<>();
     private final Map<Path, String> revisions = new HashMap<>();
+
+    /** A scanner with the default page size limit. */
+    ModelFolderScanner() {
+        this(new PageSizeLimit(PageSizeLimit.DEFAULT, "the default"));
+    }
+
+    /** @param limit the most bytes a model may have with its external data */
+    ModelFolderScanner(PageSizeLimit limit) {
+        this.limit = limit;
+    }
 
     Catalog scan(Path root) {
         List<StoredModel> models = new ArrayList<>();
@@ -79,16 +93,27 @@ final class ModelFolderScanner {
         }
     }
 
-    /** @return the sizes and modification times of the folder's two files: they change when either does */
+    /**
+     * @return the names, sizes and modification times of the folder's files: they change when any file does,
+     *         model.onnx, descriptor.json or an external data file (which files those are is known only once
+     *         the folder is read, and a missing one may appear later)
+     */
     private static String revision(Path folder) {
         StringBuilder r = new StringBuilder();
-        for (String file : List.of(DemoModelWriter.MODEL_FILE, DemoModelWriter.DESCRIPTOR_FILE)) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(folder.resolve(file), BasicFileAttributes.class);
-                r.append(a.size()).append('@').append(a.lastModifiedTime().toMillis()).append(';');
-            } catch (IOException e) {
-                r.append("none;");
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.sorted().toList()) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                    if (a.isRegularFile()) {
+                        r.append(file.getFileName()).append('=').append(a.size()).append('@')
+                                .append(a.lastModifiedTime().toMillis()).append(';');
+                    }
+                } catch (IOException e) {
+                    r.append(file.getFileName()).append("=none;");
+                }
             }
+        } catch (IOException e) {
+            r.append("unlisted: ").append(e);
         }
         return r.toString();
     }
@@ -115,14 +140,16 @@ final class ModelFolderScanner {
             }
         }
         GraphSignature graph = GraphSignature.read(modelFile);
+        List<String> externalData = ExternalDataFiles.check(modelFile, graph.externalTensors());
+        limit.check(modelFile, externalData);
         Map<String, Long> ones = new LinkedHashMap<>();
         graph.inputs().forEach(in -> in.shape().stream().filter(Dim::isSymbolic).forEach(d -> ones.put(d.symbol(), 1L)));
         ModelDescriptor fromGraph = new ModelDescriptor(folderName, folderVersion, ModelType.UNKNOWN, "",
-                graph.inputs(), graph.outputs(), ones, null);
+                graph.inputs(), graph.outputs(), ones, null, externalData);
         if (!Files.isRegularFile(descriptorFile)) {
             return new StoredModel(fromGraph, modelFile, revision);
         }
-        ModelDescriptor d = format.readOver(descriptorFile, fromGraph, modelFile);
+        ModelDescriptor d = format.readOver(descriptorFile, fromGraph, modelFile).withExternalData(externalData);
         if (!d.name().equals(folderName)) {
             throw new InvalidDescriptorException(descriptorFile.toString(), "name: '" + d.name()
                     + "' differs from the folder name '" + folderName + "'; rename one of them");

@@ -26,4 +26,15 @@ public @interface RepositoryConfig {
             description = "Seconds between scans of the folder: a model folder added is served, a removed one "
                     + "unloaded, a changed model.onnx loaded anew. 0: only at activation and on load/unload.")
     int scanIntervalSeconds() default 2;
+
+    /**
+     * @return the most bytes a model may have, model.onnx and its external data files together; a page holds
+     *         them all in its memory ({@link org.webaccel.models.internal.graph.PageSizeLimit})
+     */
+    @AttributeDefinition(name = "Page size limit",
+            description = "The most bytes a model may have, model.onnx and its external data files together. A "
+                    + "page holds them all in its 32-bit WebAssembly memory (4 GiB for everything) and a browser's "
+                    + "ArrayBuffer may be limited to 2 GiB; the default is 2 GiB - 1. A larger model is refused "
+                    + "when it loads.")
+    long maxModelBytes() default 2147483647L;
 }

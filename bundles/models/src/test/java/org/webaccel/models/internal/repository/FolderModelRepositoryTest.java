@@ -288,6 +288,11 @@ public class FolderModelRepositoryTest {
             public int scanIntervalSeconds() {
                 return 0; // the tests scan when they want to: refresh(), load, unload
             }
+
+            @Override
+            public long maxModelBytes() {
+                return Integer.MAX_VALUE;
+            }
         };
     }
 }
