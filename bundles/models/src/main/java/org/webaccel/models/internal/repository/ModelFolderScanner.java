@@ -20,6 +20,7 @@ import org.webaccel.models.internal.demo.DemoModelWriter;
 import org.webaccel.models.internal.descriptor.DescriptorFormat;
 import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
 import org.webaccel.models.internal.graph.GraphSignature;
+import org.webaccel.models.internal.graph.OperatorSets;
 
 /**
  * Reads a repository folder laid out as {@code <root>/<name>/<version>/model.onnx}, with an optional
@@ -115,6 +116,7 @@ final class ModelFolderScanner {
             }
         }
         GraphSignature graph = GraphSignature.read(modelFile);
+        OperatorSets.check(modelFile);
         Map<String, Long> ones = new LinkedHashMap<>();
         graph.inputs().forEach(in -> in.shape().stream().filter(Dim::isSymbolic).forEach(d -> ones.put(d.symbol(), 1L)));
         ModelDescriptor fromGraph = new ModelDescriptor(folderName, folderVersion, ModelType.UNKNOWN, "",
