@@ -196,7 +196,10 @@ final class Dispatcher {
                 t.route = route.fallBackToWasm();
                 return null;
             }
-            return failures.why(model, EnumSet.of(route.ep(), ExecutionProvider.WASM));
+            // The provider asked for first, then wasm, which it would have fallen back to.
+            return route.ep() == ExecutionProvider.WASM ? failures.why(model, EnumSet.of(ExecutionProvider.WASM))
+                    : failures.why(model, EnumSet.of(route.ep())) + "; "
+                            + failures.why(model, EnumSet.of(ExecutionProvider.WASM));
         }
         Set<ExecutionProvider> offered = workers.providersFor(route);
         if (offered == null || offered.isEmpty() || !failures.loadableOf(model, offered).isEmpty()) {
