@@ -92,4 +92,29 @@ public class UnloadableModelTest {
             assertEquals(List.of(), f.pool.sessionFailures());
         }
     }
+
+    @Test
+    public void aRequestForWebGpuFallsBackToWasmWhenTheModelCannotBeLoadedOnWebGpu() throws Exception {
+        AtomicInteger onGpu = new AtomicInteger();
+        ScriptedPages.Script gpuLacksTheOp = (worker, model, ep, inputs) -> {
+            if (ep != ExecutionProvider.WEBGPU) {
+                return ScriptedPages.ECHO.run(worker, model, ep, inputs);
+            }
+            onGpu.incrementAndGet();
+            return CompletableFuture.failedFuture(new PageException("load", "Error", NO_KERNEL));
+        };
+        try (PoolFixture f = new PoolFixture(gpuLacksTheOp, Map.of("minWorkers", 2))) {
+            f.pages.withWebGpu();
+            f.awaitWorkers(2);
+            InferenceOptions gpu = InferenceOptions.defaults().withExecutionProvider(ExecutionProvider.WEBGPU);
+            assertEquals("ran on wasm after webgpu failed", ExecutionProvider.WASM, f.pool.infer("echo", INPUT, gpu)
+                    .toCompletableFuture().get(1, TimeUnit.MINUTES).executionProvider());
+            assertEquals(1, onGpu.get());
+            assertEquals(List.of(ExecutionProvider.WEBGPU), f.pool.sessionFailures().stream()
+                    .map(SessionFailure::provider).toList());
+            assertEquals("placed on wasm at once", ExecutionProvider.WASM, f.pool.infer("echo", INPUT, gpu)
+                    .toCompletableFuture().get(1, TimeUnit.MINUTES).executionProvider());
+            assertEquals("webgpu was not asked again", 1, onGpu.get());
+        }
+    }
 }
