@@ -52,9 +52,9 @@ public final class FelixOptions {
         // Pax Exam's logging service would otherwise print every DEBUG line of every bundle and the JDK.
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         // The native reference and the shared test fixtures are on the test JVM's class path, not bundles;
-        // so is the writer of models with external data, which uses the ONNX schema and protobuf from there.
+        // so are the writers of ONNX files (onnxfiles), which use the ONNX schema and protobuf from there.
         options.add(bootDelegationPackages("ai.onnxruntime", "ai.onnxruntime.*", "org.webaccel.testing",
-                "org.webaccel.harness.extdata"));
+                "org.webaccel.harness.onnxfiles"));
         options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
         options.add(cleanCaches());
         return options.toArray(Option[]::new);

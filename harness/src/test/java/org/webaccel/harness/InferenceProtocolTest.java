@@ -494,6 +494,11 @@ public class InferenceProtocolTest {
         assertStatus(500, r);
         assertTrue(error(r), error(r).startsWith("model broken:1 failed in worker "));
         assertTrue(error(r), error(r).contains(" while creating its session on wasm: "));
+        // The pool recorded it for wasm: the next request is refused at once, without running.
+        HttpResponse<byte[]> again = client.post("/v2/models/broken/infer", ProtocolClient.inferRequest(
+                Map.of("x", Tensor.ofFloats(new long[] {1, 4}, 1, 2, 3, 4)), false, parameters(), null));
+        assertStatus(500, again);
+        assertTrue(error(again), error(again).startsWith("model broken:1 is not loadable on provider wasm: "));
 
         Map<String, Tensor> inputs = TestInputs.random(descriptor("image-classifier"), 5, 1);
         assertMatchesReference("image-classifier", inputs, client.post("/v2/models/image-classifier/infer",

@@ -2,35 +2,51 @@ package org.webaccel.harness;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.webaccel.api.ExecutionProvider;
+import org.webaccel.api.InferenceFailedException;
 import org.webaccel.api.InferenceOptions;
 import org.webaccel.api.InferenceResult;
 import org.webaccel.api.ResourcePool;
+import org.webaccel.api.SessionFailure;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
+import org.webaccel.api.model.ModelState;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.api.tensors.SharedInference;
 import org.webaccel.api.tensors.SharedTensor;
 import org.webaccel.api.tensors.TensorSharing;
-import org.webaccel.harness.extdata.ExternalDataWriter;
+import org.webaccel.harness.onnxfiles.ExternalDataWriter;
 
 /**
  * Real public models in Felix with a real headless Chromium: openWakeWord's melspectrogram, embedding model and
@@ -38,6 +54,9 @@ import org.webaccel.harness.extdata.ExternalDataWriter;
  * espeak-ng. Each model on wasm and WebGPU against ONNX Runtime Java; the wake-word chain through the pool; Silero
  * VAD over a sequence of chunks with its state carried through Java and kept in the page; the embedding model saved
  * with its weights as external data.
+ * VAD over a sequence of chunks with its state carried through Java and kept in the page. Beside them, bad
+ * models ({@link BadModels}): each gets its own error through the Java API, Gogo and HTTP, and the good ones keep
+ * serving.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -60,9 +79,18 @@ public class RealModelsInFelixTest {
     @Inject
     private TensorSharing sharing;
 
+    @Inject
+    private CommandProcessor processor;
+
+    @Inject
+    private BundleContext context;
+
     @Configuration
     public Option[] config() throws Exception {
-        return FelixOptions.distribution(FelixOptions.onlyBackend("chromium"));
+        // Written here, outside the framework, where the ONNX schema's classes are on the class path.
+        Path bad = BadModels.write(Files.createTempDirectory("bad-models"));
+        return OptionUtils.combine(FelixOptions.distribution(FelixOptions.onlyBackend("chromium")),
+                CoreOptions.systemProperty(BadModels.PROPERTY).value(bad.toString()));
     }
 
     private RealModels models() throws Exception {
@@ -364,6 +392,150 @@ public class RealModelsInFelixTest {
             System.out.printf("REAL-MODELS %s: %d initializers (%d bytes) in %s, model.onnx %d bytes; max abs diff "
                     + "%.3g; load %.1f ms, compute %.1f ms%n", name, w.tensorsMoved(), w.bytesMoved(),
                     d.externalData(), Files.size(w.modelFile()), diff, r.timings().loadMs(), r.timings().computeMs());
+    // ---- bad models ----
+
+    /** Copies a folder of {@link BadModels} into the running repository's folder. */
+    private static Path install(String name) throws Exception {
+        Path from = Path.of(System.getProperty(BadModels.PROPERTY), name, "1");
+        Path to = Files.createDirectories(Path.of(System.getProperty("webaccel.home"), "models", name, "1"));
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return to;
+    }
+
+    private InferenceFailedException failure(String model, ExecutionProvider ep) throws Exception {
+        try {
+            InferenceResult r = submit(model, Map.of("x", Tensor.ofFloats(new long[] {4}, 1, 2, 3, 4)), ep)
+                    .get(300, TimeUnit.SECONDS);
+            throw new AssertionError(model + " ran on " + r.executionProvider());
+        } catch (ExecutionException e) {
+            assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof InferenceFailedException);
+            return (InferenceFailedException) e.getCause();
+        }
+    }
+
+    private List<SessionFailure> sessionFailures(String model) {
+        return pool.sessionFailures().stream().filter(f -> f.model().equals(model + ":1")).toList();
+    }
+
+    /** @return the status and body of {@code GET /v2/models/NAME/ready} on the framework's HTTP server */
+    private HttpResponse<String> ready(String model) throws Exception {
+        ServiceReference<?> runtime = context.getServiceReference("org.osgi.service.http.runtime.HttpServiceRuntime");
+        assertTrue("the HTTP server runs", runtime != null);
+        Object endpoint = runtime.getProperty("osgi.http.endpoint");
+        String base = endpoint instanceof String[] a ? a[0]
+                : endpoint instanceof Collection<?> c ? c.iterator().next().toString() : String.valueOf(endpoint);
+        base = base.endsWith("/") ? base : base + "/";
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "v2/models/" + model
+                + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    public void badModelsGetTheirOwnErrorsPerModelAndProviderAndTheGoodOnesKeepServing() throws Exception {
+        PoolServices.awaitWorkers(pool, 1);
+        assertTrue("no worker has a WebGPU adapter: " + pool.workers(), pool.workers().stream()
+                .anyMatch(w -> w.capabilities() != null && w.capabilities().webgpu().available()));
+        // Refused when they load: Gogo's load says why, and the index (Java API) and pool:models list the reason.
+        Map<String, String> refused = new LinkedHashMap<>();
+        Path notOnnx = install(BadModels.NOT_ONNX).resolve("model.onnx");
+        refused.put(BadModels.NOT_ONNX, notOnnx + ": is not an ONNX model (not a protobuf ModelProto: ");
+        Path truncated = install(BadModels.TRUNCATED).resolve("model.onnx");
+        refused.put(BadModels.TRUNCATED, truncated + ": is truncated: the file ends in the middle of a field (");
+        Path tooNew = install(BadModels.OPSET_TOO_NEW).resolve("model.onnx");
+        refused.put(BadModels.OPSET_TOO_NEW, tooNew + ": imports opset 27 of domain 'ai.onnx'; ONNX Runtime Web "
+                + "1.30.0 supports domain 'ai.onnx' up to opset 26: convert the model to opset 26 or lower");
+        Path lying = install(BadModels.LYING);
+        refused.put(BadModels.LYING, lying.resolve("descriptor.json") + ": contradicts " + lying.resolve("model.onnx")
+                + ": input 'x' is int64 in the descriptor, float32 in the graph");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            try {
+                Gogo.run(processor, "pool:models load " + e.getKey());
+                fail(e.getKey() + " loaded");
+            } catch (Exception error) {
+                assertTrue(error.getMessage(), error.getMessage().startsWith("model '" + e.getKey() + "' cannot be "
+                        + "loaded: "));
+                assertTrue(error.getMessage(), error.getMessage().contains(e.getValue()));
+            }
+            ModelState state = repository.index().stream().filter(s -> s.name().equals(e.getKey())).findFirst()
+                    .orElseThrow();
+            assertTrue(state.reason(), !state.ready() && state.reason().contains(e.getValue()));
+        }
+        String listed = Gogo.run(processor, "pool:models");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            assertTrue(listed, listed.contains("not served: " + e.getKey() + ":1: "));
+            assertTrue(listed, listed.contains(e.getValue()));
+        }
+
+        // An ai.onnx operator ONNX Runtime Web has no kernel for: each provider fails once, on one worker.
+        String op = BadModels.UNSUPPORTED_OP;
+        install(op);
+        Gogo.run(processor, "pool:models load " + op);
+        String noKernel = "Could not find an implementation for RandomUniformLike(22) node";
+        InferenceFailedException onWasm = failure(op, ExecutionProvider.WASM);
+        assertTrue(onWasm.getMessage(), onWasm.getMessage().contains(" while creating its session on wasm: ")
+                && onWasm.getMessage().contains(noKernel));
+        assertEquals("tried once: " + onWasm.getMessage(), 1, onWasm.attempts());
+        InferenceFailedException onGpu = failure(op, ExecutionProvider.WEBGPU);
+        // ONNX Runtime Web words it otherwise on webgpu: "Provider type for RandomUniformLike node ... is not set".
+        assertTrue(onGpu.getMessage(), onGpu.getMessage().contains(" while creating its session on webgpu: ")
+                && onGpu.getMessage().contains("RandomUniformLike"));
+        assertEquals("tried once: " + onGpu.getMessage(), 1, onGpu.attempts());
+        InferenceFailedException none = failure(op, ExecutionProvider.AUTO);
+        assertTrue(none.getMessage(), none.getMessage().startsWith("model " + op + ":1 is not loadable on provider "
+                + "wasm: ") && none.getMessage().contains("; model " + op + ":1 is not loadable on provider webgpu: "));
+        assertEquals("refused without running: " + none.getMessage(), 0, none.attempts());
+        assertEquals(List.of(ExecutionProvider.WASM, ExecutionProvider.WEBGPU), sessionFailures(op).stream()
+                .map(SessionFailure::provider).toList());
+        assertTrue(sessionFailures(op).toString(), sessionFailures(op).get(0).reason().contains(noKernel));
+
+        // A node of a domain no provider knows, the provider left to the pool: it tries one, then the other.
+        String custom = BadModels.CUSTOM_OP;
+        install(custom);
+        Gogo.run(processor, "pool:models load " + custom);
+        InferenceFailedException first = failure(custom, ExecutionProvider.AUTO);
+        assertTrue(first.getMessage(), first.getMessage().contains("com.example:Foo(-1) is not a registered "
+                + "function/op"));
+        assertEquals("one attempt per provider: " + first.getMessage(), 2, first.attempts());
+        assertEquals(List.of(ExecutionProvider.WASM, ExecutionProvider.WEBGPU), sessionFailures(custom).stream()
+                .map(SessionFailure::provider).toList());
+        assertTrue(failure(custom, ExecutionProvider.WEBGPU).getMessage().startsWith("model " + custom + ":1 is not "
+                + "loadable on provider webgpu: "));
+
+        // Where operators look: pool:models under each model, and the protocol's model-ready endpoint.
+        listed = Gogo.run(processor, "pool:models");
+        for (String model : List.of(op, custom)) {
+            for (String ep : List.of("wasm", "webgpu")) {
+                String detail = sessionFailures(model).stream().filter(f -> f.provider().id().equals(ep)).findFirst()
+                        .orElseThrow().reason();
+                assertTrue(listed, listed.contains("    not loadable on " + ep + ": " + detail + "\n"));
+            }
+        }
+        HttpResponse<String> notReady = ready(custom);
+        assertEquals(notReady.body(), 400, notReady.statusCode());
+        assertTrue(notReady.body(), notReady.body().contains("\"ready\":false")
+                && notReady.body().contains("is not loadable on provider wasm: "));
+        assertEquals(200, ready("image-classifier").statusCode());
+
+        // Loaded anew, a model is tried again.
+        Gogo.run(processor, "pool:models reload " + custom);
+        assertEquals(List.of(), sessionFailures(custom));
+        assertEquals("the other model's record stays", 2, sessionFailures(op).size());
+
+        // The good models keep serving, on both providers.
+        var image = repository.find("image-classifier", null).orElseThrow();
+        for (ExecutionProvider ep : List.of(ExecutionProvider.WASM, ExecutionProvider.WEBGPU)) {
+            assertEquals(ep, infer("image-classifier", TestInputs.random(image, 3, 1), ep).executionProvider());
+        }
+        for (String name : List.of(BadModels.NOT_ONNX, BadModels.TRUNCATED, BadModels.OPSET_TOO_NEW, BadModels.LYING,
+                op, custom)) {
+            try (var files = Files.walk(Path.of(System.getProperty("webaccel.home"), "models", name))) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
         }
     }
 }

@@ -108,4 +108,14 @@ public interface ResourcePool {
      *         (a server writing them to slow clients) count them here
      */
     RequestMemory requestMemory();
+
+    /**
+     * @return the models whose session could not be created on an execution provider, one entry per model
+     *         version and provider; the pool places none of them on that provider until the model is loaded
+     *         anew
+     * @since 1.7
+     */
+    default List<SessionFailure> sessionFailures() {
+        return List.of();
+    }
 }

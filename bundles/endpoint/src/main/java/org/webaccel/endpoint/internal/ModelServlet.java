@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
@@ -89,10 +90,18 @@ public final class ModelServlet extends HttpServlet {
         responses.send(response, 200, ModelMetadata.of(model, catalog.versions(model.name())));
     }
 
-    // A model is ready when the pool can start it now: a page is connected. Pages load models on first use.
+    // A model is ready when the pool can start it now: a page is connected and a provider it offers can load the
+    // model (ModelReadiness). Pages load models on first use. Not ready is 400 with the reason, as the protocol
+    // says the status alone answers.
     private void ready(ModelRoute r, HttpServletResponse response) throws IOException {
         ModelDescriptor model = catalog.find(r.name(), r.version());
-        boolean ready = pool.status().workers() > 0;
-        responses.send(response, ready ? 200 : 400, Map.of("name", model.name(), "ready", ready));
+        ModelReadiness readiness = ModelReadiness.of(model.id(), pool.workers(), pool.sessionFailures());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", model.name());
+        body.put("ready", readiness.ready());
+        if (!readiness.ready()) {
+            body.put("reason", readiness.reason());
+        }
+        responses.send(response, readiness.ready() ? 200 : 400, body);
     }
 }

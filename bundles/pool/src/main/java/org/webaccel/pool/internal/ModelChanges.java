@@ -12,7 +12,8 @@ import org.webaccel.api.model.ModelDescriptor;
 /**
  * Carries the model repository's changes into the pool: requests still queued for a model that left the
  * repository fail with {@link ModelNotFoundException} (running ones end as they would), and every page releases
- * its sessions of a model that left or whose files changed, so the next run of a changed model loads it anew.
+ * its sessions of a model that left or whose files changed, so the next run of a changed model loads it anew;
+ * what the pool recorded of providers such a model could not be loaded on ({@link SessionFailures}) is forgotten.
  * New models need nothing: requests find them in the repository.
  */
 final class ModelChanges {
@@ -46,6 +47,7 @@ final class ModelChanges {
                     + "' was unloaded from the model repository while " + t + " waited; it was never run")));
         }
         for (String id : unload) {
+            state.sessionFailures.forget(id);
             for (Worker w : workers) {
                 w.loaded.removeIf(key -> key.startsWith(id + "@"));
                 if (w.channel != null) {

@@ -19,7 +19,8 @@ import org.webaccel.api.scheduling.Score;
  * free worker with every provider it could run (or just the one the request must run on) and the best
  * eligible one is taken; without one, a worker that holds the model already is preferred, and the pool's
  * choice of provider is wasm. A worker whose circuit breaker (or whose backend's) is open is never chosen; the
- * breaker is asked only about the worker about to be chosen, because asking uses up a half-open trial call.
+ * breaker is asked only about the worker about to be chosen, because asking uses up a half-open trial call. A
+ * provider the model cannot be loaded on ({@link SessionFailures}) is never chosen for it.
  */
 final class Placement {
 
@@ -38,19 +39,36 @@ final class Placement {
      * @return the choice, or null when no free worker may take it
      */
     static Choice choose(Ticket t, List<Worker> free, HealthMonitor monitor, PlacementPolicy policy) {
+        return choose(t, free, monitor, policy, new SessionFailures());
+    }
+
+    /**
+     * @param failures the providers models cannot be loaded on: never chosen for them
+     * @return as {@link #choose(Ticket, List, HealthMonitor, PlacementPolicy)}, leaving out every provider the
+     *         request's model cannot be loaded on
+     */
+    static Choice choose(Ticket t, List<Worker> free, HealthMonitor monitor, PlacementPolicy policy,
+            SessionFailures failures) {
         if (free.isEmpty()) {
             return null;
         }
         PoolRequest r = t.request;
+        String model = r.model.id();
         ExecutionProvider wanted = t.route.ep();
         if (policy == null) {
-            ExecutionProvider ep = wanted == ExecutionProvider.AUTO ? ExecutionProvider.WASM : wanted;
-            String key = Worker.sessionKey(r, ep);
-            List<Worker> ordered = new ArrayList<>(free);
-            ordered.sort(Comparator.comparing(w -> !w.loaded.contains(key)));
-            for (Worker w : ordered) {
-                if (w.supports(ep) && allows(monitor, w)) {
-                    return new Choice(w, ep);
+            // The pool's own choice is wasm; another provider only when the model cannot be loaded on wasm.
+            List<ExecutionProvider> eps = wanted == ExecutionProvider.AUTO ? SessionFailures.PROVIDERS : List.of(wanted);
+            for (ExecutionProvider ep : eps) {
+                if (!failures.loadable(model, ep)) {
+                    continue;
+                }
+                String key = Worker.sessionKey(r, ep);
+                List<Worker> ordered = new ArrayList<>(free);
+                ordered.sort(Comparator.comparing(w -> !w.loaded.contains(key)));
+                for (Worker w : ordered) {
+                    if (w.supports(ep) && allows(monitor, w)) {
+                        return new Choice(w, ep);
+                    }
                 }
             }
             return null;
@@ -67,7 +85,7 @@ final class Placement {
             int busy = busySiblings(w);
             for (ExecutionProvider ep : eps) {
                 if (ep != ExecutionProvider.AUTO && (wanted == ExecutionProvider.AUTO || wanted == ep)
-                        && w.supports(ep)) {
+                        && w.supports(ep) && failures.loadable(model, ep)) {
                     candidates.add(candidate(w, ep, w.loaded.contains(sessionKeys[ep.ordinal()]), busy, monitor));
                 }
             }

@@ -1,6 +1,8 @@
 package org.webaccel.pool.internal;
 
 import java.util.List;
+import java.util.Set;
+import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.PoolStatus;
 import org.webaccel.api.WorkerInfo;
 
@@ -16,6 +18,8 @@ final class PoolState implements Retries.Pool {
     /** Guarded by {@link #lock}. */
     final WorkerSet workers = new WorkerSet();
     final PoolCounters counters = new PoolCounters();
+    /** The providers models cannot be loaded on; thread-safe on its own. */
+    final SessionFailures sessionFailures = new SessionFailures();
     /** Written under {@link #lock}: the pool takes no new request. */
     volatile boolean stopping;
     /** The queue's bound. */
@@ -31,6 +35,20 @@ final class PoolState implements Retries.Pool {
         synchronized (lock) {
             return workers.anyOutside(route);
         }
+    }
+
+    @Override
+    public boolean loadable(String model, ExecutionProvider ep) {
+        return sessionFailures.loadable(model, ep);
+    }
+
+    @Override
+    public boolean anotherProviderLoads(String model, Route route) {
+        Set<ExecutionProvider> offered;
+        synchronized (lock) {
+            offered = workers.providersFor(route);
+        }
+        return offered == null || !sessionFailures.loadableOf(model, offered).isEmpty();
     }
 
     PoolStatus status() {

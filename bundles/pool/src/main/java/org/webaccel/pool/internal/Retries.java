@@ -34,6 +34,19 @@ final class Retries {
 
         /** @return whether a worker in service belongs to a backend the route does not avoid */
         boolean anotherBackendServes(Route route);
+
+        /** @return whether the model may still be placed on the provider ({@link SessionFailures}) */
+        default boolean loadable(String model, ExecutionProvider ep) {
+            return true;
+        }
+
+        /**
+         * @return whether a provider the route's workers offer can still load the model (or a worker is still
+         *         starting)
+         */
+        default boolean anotherProviderLoads(String model, Route route) {
+            return false;
+        }
     }
 
     private final Scheduler scheduler;
@@ -85,6 +98,9 @@ final class Retries {
     /** The decision: may the request run again after this failure? Changes its route for a fallback. */
     boolean mayRetry(Ticket t, TurnFailed f) {
         FailureClass c = f.error.failureClass();
+        if (f.ranOn != null && !pool.loadable(t.request.model.id(), f.ranOn)) {
+            return mayTryAnotherProvider(t, f);
+        }
         if (Recovery.plan(c).retry() == Recovery.Retry.NEVER || pool.stopping()
                 || System.nanoTime() - t.request.deadlineNanos >= 0) {
             return false;
@@ -105,6 +121,32 @@ final class Retries {
             LOG.log(Level.INFO, t + ": backend " + f.backend + " cannot run it on wasm; moving it to another backend");
         }
         return other;
+    }
+
+    /**
+     * The model's session could not be created on the provider the run used: no worker would do better there
+     * (every page runs the same ONNX Runtime Web), so the request moves to another provider it allows, if one
+     * can still load the model: any when the caller left the choice to the pool, wasm after webgpu or webnn.
+     */
+    private boolean mayTryAnotherProvider(Ticket t, TurnFailed f) {
+        if (pool.stopping() || System.nanoTime() - t.request.deadlineNanos >= 0) {
+            return false;
+        }
+        String model = t.request.model.id();
+        Route route = t.route;
+        boolean another;
+        if (route.ep() == ExecutionProvider.AUTO) {
+            another = pool.anotherProviderLoads(model, route);
+        } else if (route.ep() != ExecutionProvider.WASM && pool.loadable(model, ExecutionProvider.WASM)) {
+            t.route = route.fallBackToWasm();
+            another = true;
+        } else {
+            another = false;
+        }
+        if (another) {
+            LOG.log(Level.INFO, t + ": model " + model + " cannot be loaded on " + f.ranOn + "; trying another provider");
+        }
+        return another;
     }
 
     /** Set while a request's first turn is being started, on the submitting thread. */

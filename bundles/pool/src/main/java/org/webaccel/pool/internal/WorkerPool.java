@@ -33,6 +33,7 @@ import org.webaccel.api.Pressure;
 import org.webaccel.api.RequestMemory;
 import org.webaccel.api.ResourcePool;
 import org.webaccel.api.Scaling;
+import org.webaccel.api.SessionFailure;
 import org.webaccel.api.WorkerInfo;
 import org.webaccel.api.health.HealthMonitor;
 import org.webaccel.api.metrics.MetricsStore;
@@ -267,6 +268,11 @@ public final class WorkerPool implements ResourcePool, SharedRuns {
     @Override
     public RequestMemory requestMemory() {
         return requestMemory;
+    }
+
+    @Override
+    public List<SessionFailure> sessionFailures() {
+        return state.sessionFailures.all();
     }
 
     @Override

@@ -1,7 +1,9 @@
 package org.webaccel.pool.internal;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.webaccel.api.BackendChoice;
 import org.webaccel.api.ExecutionProvider;
 
@@ -154,6 +156,24 @@ final class WorkerSet {
             }
         }
         return false;
+    }
+
+    /**
+     * @return the providers the workers in service that the route allows offer; null while one of them is
+     *         still starting (what it offers is not known yet)
+     */
+    Set<ExecutionProvider> providersFor(Route route) {
+        Set<ExecutionProvider> offered = EnumSet.noneOf(ExecutionProvider.class);
+        for (Worker w : workers) {
+            if (w.isDraining() || !route.allows(w.host.backend, w.host.family)) {
+                continue;
+            }
+            if (w.isStarting()) {
+                return null;
+            }
+            SessionFailures.PROVIDERS.stream().filter(w::supports).forEach(offered::add);
+        }
+        return offered;
     }
 
     /** @return why no worker can run the request: one reason per worker */

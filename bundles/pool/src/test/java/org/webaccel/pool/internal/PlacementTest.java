@@ -55,4 +55,30 @@ public class PlacementTest {
         assertEquals(ExecutionProvider.WEBGPU, c.ep());
         assertEquals("two workers, wasm and webgpu each", 4, seen.size());
     }
+
+    @Test
+    public void aProviderTheModelCannotBeLoadedOnIsNeverChosen() {
+        Worker gpu = Workers.ready("gpu", "b", true, 1);
+        Ticket t = ticket("m", 0, 1, ExecutionProvider.AUTO, 0);
+        SessionFailures failures = new SessionFailures();
+        failures.record(t.request.model.id(), ExecutionProvider.WASM, "no kernel");
+
+        Placement.Choice c = Placement.choose(t, List.of(gpu), null, null, failures);
+        assertEquals("without a policy, auto takes the next provider the worker has", ExecutionProvider.WEBGPU, c.ep());
+
+        List<Candidate> seen = new ArrayList<>();
+        PlacementPolicy policy = (request, candidates) -> {
+            seen.addAll(candidates);
+            return candidates.stream().map(x -> new Score(x, true, "", 1, java.util.Map.of())).toList();
+        };
+        assertEquals(ExecutionProvider.WEBGPU, Placement.choose(t, List.of(gpu), null, policy, failures).ep());
+        assertEquals("the policy is not offered wasm", List.of(ExecutionProvider.WEBGPU),
+                seen.stream().map(Candidate::executionProvider).toList());
+
+        failures.record(t.request.model.id(), ExecutionProvider.WEBGPU, "no kernel either");
+        assertNull(Placement.choose(t, List.of(gpu), null, null, failures));
+        assertNull(Placement.choose(t, List.of(gpu), null, policy, failures));
+        assertNull("a request for wasm finds no worker",
+                Placement.choose(ticket("m", 0, 1, ExecutionProvider.WASM, 0), List.of(gpu), null, null, failures));
+    }
 }

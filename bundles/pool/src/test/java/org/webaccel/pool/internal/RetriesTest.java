@@ -109,4 +109,50 @@ public class RetriesTest {
         });
         assertEquals(List.of(caller), ranOn);
     }
+
+    @Test
+    public void aModelThatCannotBeLoadedOnItsProviderMovesToAnotherProviderOrEndsNotOnAnotherWorker() {
+        java.util.Set<ExecutionProvider> unloadable = java.util.EnumSet.of(ExecutionProvider.WEBGPU);
+        boolean[] anotherLoads = {true};
+        Retries r = new Retries(timers, new Retries.Pool() {
+            @Override
+            public boolean stopping() {
+                return false;
+            }
+
+            @Override
+            public boolean anotherBackendServes(Route route) {
+                return true;
+            }
+
+            @Override
+            public boolean loadable(String model, ExecutionProvider ep) {
+                return !unloadable.contains(ep);
+            }
+
+            @Override
+            public boolean anotherProviderLoads(String model, Route route) {
+                return anotherLoads[0];
+            }
+        }, counters, 3);
+        Ticket auto = live();
+        assertTrue("auto: placement takes another provider", r.mayRetry(auto, failed(FailureClass.MODEL_ERROR,
+                "chromium", ExecutionProvider.WEBGPU)));
+        assertEquals(ExecutionProvider.AUTO, auto.route.ep());
+        anotherLoads[0] = false;
+        assertFalse("auto, and no provider left", r.mayRetry(live(), failed(FailureClass.MODEL_ERROR, "chromium",
+                ExecutionProvider.WEBGPU)));
+
+        Ticket gpu = ticket("m", 0, 1, ExecutionProvider.WEBGPU, System.nanoTime());
+        assertTrue(r.mayRetry(gpu, failed(FailureClass.MODEL_ERROR, "chromium", ExecutionProvider.WEBGPU)));
+        assertEquals("webgpu falls back to wasm", ExecutionProvider.WASM, gpu.route.ep());
+
+        unloadable.add(ExecutionProvider.WASM);
+        Ticket wasm = ticket("m", 0, 1, ExecutionProvider.WASM, System.nanoTime());
+        assertFalse("not on another backend: every page runs the same ONNX Runtime Web", r.mayRetry(wasm,
+                failed(FailureClass.UNSUPPORTED_OPERATOR, "chromium", ExecutionProvider.WASM)));
+        assertEquals(java.util.Set.of(), wasm.route.avoid());
+        assertFalse(r.mayRetry(ticket("m", 0, 1, ExecutionProvider.WEBGPU, System.nanoTime()),
+                failed(FailureClass.MODEL_ERROR, "chromium", ExecutionProvider.WEBGPU)));
+    }
 }

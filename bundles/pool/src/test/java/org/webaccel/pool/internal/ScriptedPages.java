@@ -53,6 +53,10 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
     private static final PageCapabilities WASM_ONLY = new PageCapabilities("scripted", "1.30.0",
             new PageCapabilities.WebGpu(false, "scripted pages have no WebGPU", "", "", "", false, Map.of()),
             new PageCapabilities.WebNn(false, Map.of()), true, false, 1);
+    /** What {@link #withWebGpu()} pages report. */
+    private static final PageCapabilities WITH_WEBGPU = new PageCapabilities("scripted", "1.30.0",
+            new PageCapabilities.WebGpu(true, "", "scripted", "", "", false, Map.of()),
+            new PageCapabilities.WebNn(false, Map.of()), true, false, 1);
 
     private final Map<URI, Endpoint> endpoints;
     private final List<Channel> channels;
@@ -61,6 +65,7 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
     private final String name;
     private final List<String> unloaded = new CopyOnWriteArrayList<>();
     private volatile Script script;
+    private volatile PageCapabilities capabilities = WASM_ONLY;
     private volatile String launchFailure;
 
     ScriptedPages(Script script) {
@@ -88,6 +93,12 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
 
     void script(Script s) {
         this.script = s;
+    }
+
+    /** Its pages report a WebGPU adapter besides wasm. @return this */
+    ScriptedPages withWebGpu() {
+        this.capabilities = WITH_WEBGPU;
+        return this;
     }
 
     /** @param reason from now on every launch fails with it; null: launches work again */
@@ -270,7 +281,7 @@ final class ScriptedPages implements BrowserBackend, WorkerBridge {
 
         @Override
         public PageCapabilities capabilities() {
-            return WASM_ONLY;
+            return capabilities;
         }
 
         @Override

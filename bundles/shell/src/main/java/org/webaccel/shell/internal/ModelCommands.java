@@ -7,17 +7,30 @@ import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.webaccel.api.ResourcePool;
+import org.webaccel.api.SessionFailure;
 import org.webaccel.api.model.ModelChange;
 import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.ModelRepository;
 import org.webaccel.api.model.ModelState;
 import org.webaccel.gogo.GogoCommand;
 
-/** {@code pool:models}: the models the pool serves, those it does not and why, and loading and unloading. */
+/**
+ * {@code pool:models}: the models the pool serves (with the providers a page could not create a model's session
+ * on), those it does not and why, and loading and unloading.
+ */
 @Component(service = Object.class)
 @GogoCommand(scope = "pool", function = {"models"})
 public final class ModelCommands {
     private final ModelRepository repository;
+
+    /** The pool, when it runs: it knows which providers each model cannot be loaded on. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ResourcePool pool;
 
     /** @param repository the model repository */
     @Activate
@@ -29,10 +42,14 @@ public final class ModelCommands {
     @Descriptor("list the models the pool can run, and those it cannot with the reason")
     public String models() {
         StringBuilder out = new StringBuilder();
+        ResourcePool p = pool;
+        List<SessionFailure> failures = p == null ? List.of() : p.sessionFailures();
         for (ModelDescriptor m : repository.list()) {
             out.append(String.format(Locale.ROOT, "%-20s %-15s %s%n", m.id(), m.type(), m.description()));
             m.inputs().forEach(i -> out.append("    in   ").append(i).append('\n'));
             m.outputs().forEach(o -> out.append("    out  ").append(o).append('\n'));
+            failures.stream().filter(f -> f.model().equals(m.id())).forEach(f -> out.append("    not loadable on ")
+                    .append(f.provider()).append(": ").append(f.reason()).append('\n'));
         }
         if (out.length() == 0) {
             out.append("no models\n");

@@ -73,6 +73,10 @@ public record GraphSignature(List<TensorSpec> inputs, List<TensorSpec> outputs,
         } catch (NoSuchFileException e) {
             throw new InvalidDescriptorException(source, "file is missing");
         } catch (InvalidProtocolBufferException e) {
+            if (String.valueOf(e.getMessage()).contains("input ended unexpectedly")) {
+                throw new InvalidDescriptorException(source, "is truncated: the file ends in the middle of a field ("
+                        + size(modelFile) + "); copy it again");
+            }
             throw new InvalidDescriptorException(source, "is not an ONNX model (not a protobuf ModelProto: "
                     + e.getMessage() + ")");
         } catch (IOException e) {
@@ -95,6 +99,14 @@ public record GraphSignature(List<TensorSpec> inputs, List<TensorSpec> outputs,
             out.add(spec(source, "output", v));
         }
         return new GraphSignature(in, out, external.found());
+    }
+
+    private static String size(Path file) {
+        try {
+            return Files.size(file) + " bytes";
+        } catch (IOException e) {
+            return "size unknown";
+        }
     }
 
     private static void readGraph(CodedInputStream c, List<ValueInfoProto> inputs, List<ValueInfoProto> outputs,

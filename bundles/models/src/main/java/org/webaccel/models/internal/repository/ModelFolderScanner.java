@@ -22,6 +22,7 @@ import org.webaccel.models.internal.descriptor.InvalidDescriptorException;
 import org.webaccel.models.internal.graph.ExternalDataFiles;
 import org.webaccel.models.internal.graph.GraphSignature;
 import org.webaccel.models.internal.graph.PageSizeLimit;
+import org.webaccel.models.internal.graph.OperatorSets;
 
 /**
  * Reads a repository folder laid out as {@code <root>/<name>/<version>/model.onnx}, with an optional
@@ -142,6 +143,7 @@ final class ModelFolderScanner {
         GraphSignature graph = GraphSignature.read(modelFile);
         List<String> externalData = ExternalDataFiles.check(modelFile, graph.externalTensors());
         limit.check(modelFile, externalData);
+        OperatorSets.check(modelFile);
         Map<String, Long> ones = new LinkedHashMap<>();
         graph.inputs().forEach(in -> in.shape().stream().filter(Dim::isSymbolic).forEach(d -> ones.put(d.symbol(), 1L)));
         ModelDescriptor fromGraph = new ModelDescriptor(folderName, folderVersion, ModelType.UNKNOWN, "",

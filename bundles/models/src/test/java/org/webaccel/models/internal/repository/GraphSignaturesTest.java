@@ -18,6 +18,7 @@ import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.onnx.Onnx.GraphProto;
 import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.OperatorSetIdProto;
 import org.webaccel.onnx.Onnx.TensorProto;
 import org.webaccel.onnx.Onnx.TensorShapeProto;
 import org.webaccel.onnx.Onnx.TypeProto;
@@ -74,7 +75,8 @@ public class GraphSignaturesTest {
                         .addDims(1).addFloatData(1f));
             }
         }
-        return ModelProto.newBuilder().setIrVersion(8).setGraph(g).build().toByteArray();
+        return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(g).build().toByteArray();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.webaccel.harness.extdata;
+package org.webaccel.harness.onnxfiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
