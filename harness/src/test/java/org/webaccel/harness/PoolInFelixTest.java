@@ -71,6 +71,32 @@ public class PoolInFelixTest {
         ref.assertMatches(repository.modelFile(m), inputs, r, TOLERANCE);
     }
 
+    /**
+     * Every element type ONNX Runtime Web feeds and fetches, an empty tensor and a model without inputs through the
+     * Java API, from folders holding only model.onnx put into the running repository: equal to ONNX Runtime Java.
+     */
+    @Test
+    public void everyTensorTypeEmptyTensorsAndModelsWithoutInputsRoundTripThroughTheJavaApi() throws Exception {
+        awaitWorkers(1);
+        Path home = Path.of(System.getProperty("webaccel.home"));
+        TypesModels.write(home);
+        for (String model : List.of(TypesModels.TYPES, TypesModels.REDUCE, TypesModels.CONSTANT)) {
+            repository.load(model);
+        }
+        assertEquals(List.of(), repository.find(TypesModels.CONSTANT, "1").orElseThrow().inputs());
+        try (NativeReference ref = new NativeReference()) {
+            for (Map<String, Tensor> in : List.of(TypesModels.reduceInputs(), TypesModels.reduceInputs(0))) {
+                assertEquals(TypesModels.expected(ref, home, TypesModels.REDUCE, in),
+                        infer(TypesModels.REDUCE, in, ExecutionProvider.WASM).outputs());
+            }
+            assertEquals(TypesModels.expected(ref, home, TypesModels.TYPES, TypesModels.typesInputs()),
+                    infer(TypesModels.TYPES, TypesModels.typesInputs(), ExecutionProvider.WASM).outputs());
+            InferenceResult constant = infer(TypesModels.CONSTANT, Map.of(), ExecutionProvider.WASM);
+            assertEquals(TypesModels.expected(ref, home, TypesModels.CONSTANT, Map.of()), constant.outputs());
+            assertEquals(List.of("no", "inputs ✓"), List.of(constant.output("words").toStrings()));
+        }
+    }
+
     @Test
     public void everyDemoModelMatchesTheNativeReferenceOnWasm() throws Exception {
         awaitWorkers(1);

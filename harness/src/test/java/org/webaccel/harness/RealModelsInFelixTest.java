@@ -392,6 +392,9 @@ public class RealModelsInFelixTest {
             System.out.printf("REAL-MODELS %s: %d initializers (%d bytes) in %s, model.onnx %d bytes; max abs diff "
                     + "%.3g; load %.1f ms, compute %.1f ms%n", name, w.tensorsMoved(), w.bytesMoved(),
                     d.externalData(), Files.size(w.modelFile()), diff, r.timings().loadMs(), r.timings().computeMs());
+        }
+    }
+
     // ---- bad models ----
 
     /** Copies a folder of {@link BadModels} into the running repository's folder. */
