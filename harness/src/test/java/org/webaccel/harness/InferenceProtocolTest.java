@@ -403,8 +403,8 @@ public class InferenceProtocolTest {
 
     @Test
     public void unknownModelsAndVersionsAre404WithTheKnownModels() throws Exception {
-        String known = "known models: [audio-encoder:1, broken:1, image-classifier:1, text-classifier-head:1, "
-                + "text-encoder:1, text-projection-head:1]";
+        String known = "known models: [audio-encoder:1, broken:1, image-classifier:1, no-inputs:1, reduce-axes:1, "
+                + "tensor-types:1, text-classifier-head:1, text-encoder:1, text-projection-head:1]";
         HttpResponse<byte[]> infer = client.post("/v2/models/nope/infer", ProtocolClient.inferRequest(
                 Map.of("x", Tensor.ofFloats(new long[] {1}, 1f)), false, null, null));
         assertStatus(404, infer);
@@ -445,8 +445,12 @@ public class InferenceProtocolTest {
     public void malformedRequestsAre400WithWhatIsWrong() throws Exception {
         String path = "/v2/models/image-classifier/infer";
         assertBadRequest(path, Body.json("{\"inputs\": [{\"name\": \"pixels\", \"shape\": [1, 3], \"datatype\": "
-                + "\"FP64\", \"data\": [1, 2, 3]}]}"), "input 'pixels' has datatype FP64, which WebAccel does not "
-                + "support; supported datatypes are [BOOL, UINT8, INT8, INT32, INT64, FP16, FP32]");
+                + "\"BF16\", \"data\": [1, 2, 3]}]}"), "input 'pixels' has datatype BF16, which WebAccel does not "
+                + "support; supported datatypes are [BOOL, UINT8, INT8, INT32, INT64, FP16, FP32, FP64, INT16, UINT16, "
+                + "UINT32, UINT64, BYTES]");
+        assertBadRequest(path, Body.json("{\"inputs\": [{\"name\": \"pixels\", \"shape\": [1, 3], \"datatype\": "
+                + "\"FP64\", \"data\": [1, 2, 3]}]}"), "input 'pixels' of model 'image-classifier' must be float32; "
+                + "got float64");
         assertBadRequest(path, Body.json("{\"inputs\": [{\"name\": \"pixels\", \"shape\": [1, 4], \"datatype\": "
                 + "\"FP32\", \"data\": [1, 2, 3]}]}"), "input 'pixels' (FP32) has shape [1, 4] (4 elements) but its "
                 + "data holds 3 values");
