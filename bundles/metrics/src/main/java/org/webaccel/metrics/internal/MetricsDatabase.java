@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
@@ -15,13 +16,19 @@ import org.duckdb.DuckDBDriver;
  * duplicates of it (connections to the same database instance), because DuckDB lets one process open a file
  * once. Opening can fail (unwritable folder, file locked by another process, schema from a newer release):
  * then the database is unavailable and the writer retries later.
+ *
+ * <p>No file I/O runs under the object's lock: one caller at a time opens (connects and migrates) with the lock
+ * released, and a caller that finds another one opening gets no connection instead of waiting for it. Closing
+ * takes the connection out under the lock and closes it outside.
  */
 final class MetricsDatabase implements AutoCloseable {
     private static final Logger LOG = System.getLogger(MetricsDatabase.class.getName());
 
     private final Path file;
     private final SchemaMigrations migrations;
+    private final AtomicBoolean opening = new AtomicBoolean();
     private DuckDBConnection primary;
+    private boolean closed;
     private String lastError = "";
 
     MetricsDatabase(Path file, SchemaMigrations migrations) {
@@ -36,11 +43,17 @@ final class MetricsDatabase implements AutoCloseable {
     /**
      * Opens the file and migrates it, unless already open.
      *
-     * @return the primary connection, or null when the database cannot be opened now
+     * @return the primary connection, or null when the database cannot be opened now or another caller is
+     *         opening it at this moment
      */
-    synchronized DuckDBConnection open() {
-        if (primary != null) {
-            return primary;
+    DuckDBConnection open() {
+        synchronized (this) {
+            if (primary != null || closed) {
+                return primary;
+            }
+        }
+        if (!opening.compareAndSet(false, true)) {
+            return null;
         }
         DuckDBConnection c = null;
         try {
@@ -49,17 +62,29 @@ final class MetricsDatabase implements AutoCloseable {
             c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + file, new Properties());
             int version = migrations.migrate(c);
             LOG.log(Level.INFO, "metrics database {0} at schema version {1}", file, version);
-            primary = c;
-            lastError = "";
-            return c;
+            synchronized (this) {
+                if (!closed) {
+                    primary = c;
+                    lastError = "";
+                    return c;
+                }
+            }
+            closeQuietly(c); // closed while it was being opened
+            return null;
         } catch (Exception | UnsatisfiedLinkError e) {
             closeQuietly(c);
             String message = "cannot open metrics database " + file + ": " + e.getMessage();
-            if (!message.equals(lastError)) {
-                LOG.log(Level.WARNING, message + "; inference records are dropped until it opens");
+            boolean repeated;
+            synchronized (this) {
+                repeated = message.equals(lastError);
                 lastError = message;
             }
+            if (!repeated) {
+                LOG.log(Level.WARNING, message + "; inference records are dropped until it opens");
+            }
             return null;
+        } finally {
+            opening.set(false);
         }
     }
 
@@ -68,19 +93,24 @@ final class MetricsDatabase implements AutoCloseable {
     }
 
     /** Closes the primary connection after a failure, so the next {@link #open()} starts afresh. */
-    synchronized void invalidate() {
-        closeQuietly(primary);
-        primary = null;
+    void invalidate() {
+        DuckDBConnection c;
+        synchronized (this) {
+            c = primary;
+            primary = null;
+        }
+        closeQuietly(c);
     }
 
     /**
      * @return a new connection to the open database, for one query
      * @throws SQLException when the database is not open
      */
-    synchronized Connection forQuery() throws SQLException {
+    Connection forQuery() throws SQLException {
         DuckDBConnection c = open();
         if (c == null) {
-            throw new SQLException(lastError);
+            String why = lastError();
+            throw new SQLException(why.isEmpty() ? "metrics database " + file + " is being opened; try again" : why);
         }
         return c.duplicate();
     }
@@ -89,8 +119,12 @@ final class MetricsDatabase implements AutoCloseable {
         return lastError;
     }
 
+    /** Closes the database for good: a later {@link #open()} gives no connection. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         invalidate();
     }
 
