@@ -18,6 +18,7 @@ import org.webaccel.api.model.ModelType;
 import org.webaccel.models.internal.graph.PageSizeLimit;
 import org.webaccel.onnx.Onnx.GraphProto;
 import org.webaccel.onnx.Onnx.ModelProto;
+import org.webaccel.onnx.Onnx.OperatorSetIdProto;
 import org.webaccel.onnx.Onnx.NodeProto;
 import org.webaccel.onnx.Onnx.StringStringEntryProto;
 import org.webaccel.onnx.Onnx.TensorProto;
@@ -46,7 +47,8 @@ public class ExternalDataFolderTest {
         GraphProto g = GraphProto.newBuilder().setName("g").addInput(floats("x")).addInitializer(w)
                 .addNode(NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
                 .addOutput(floats("y")).build();
-        return ModelProto.newBuilder().setIrVersion(8).setGraph(g).build().toByteArray();
+        return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(g).build().toByteArray();
     }
 
     private Path root() {
