@@ -1,6 +1,7 @@
 package org.webaccel.models.internal.repository;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -150,10 +151,24 @@ public final class FolderModelRepository implements ModelRepository {
 
     /**
      * Writes the model into a hidden folder beside its place and renames that into place, so a scan never
-     * sees half a model; then rescans.
+     * sees half a model; then rescans. Runs on the scan thread, one add or scan at a time, under no lock.
      */
     @Override
-    public synchronized ModelDescriptor add(ModelDescriptor descriptor, byte[] onnx) throws IOException {
+    public ModelDescriptor add(ModelDescriptor descriptor, byte[] onnx) throws IOException {
+        try {
+            return onScanThread(() -> {
+                try {
+                    return addNow(descriptor, onnx);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private ModelDescriptor addNow(ModelDescriptor descriptor, byte[] onnx) throws IOException {
         DescriptorFormat format = new DescriptorFormat();
         byte[] json = format.write(descriptor);
         try {
@@ -190,7 +205,7 @@ public final class FolderModelRepository implements ModelRepository {
                 }
             }
         }
-        refresh();
+        rescan();
         return catalog.find(descriptor.name(), descriptor.version()).map(StoredModel::descriptor)
                 .orElseThrow(() -> new IOException("model '" + descriptor.id() + "' was written to " + target
                         + " but the rescan skipped it: " + skipped()));
