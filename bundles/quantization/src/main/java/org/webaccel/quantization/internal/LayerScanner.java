@@ -2,53 +2,85 @@ package org.webaccel.quantization.internal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.webaccel.api.quantization.SkippedWeight;
 import org.webaccel.onnx.Onnx.AttributeProto;
 import org.webaccel.onnx.Onnx.GraphProto;
 import org.webaccel.onnx.Onnx.NodeProto;
 import org.webaccel.onnx.Onnx.TensorProto;
 
 /**
- * Finds the weights worth quantizing: float32 initializers of rank 2 or more with at least
- * {@link #MIN_ELEMENTS} values. Biases, norms and small tables stay float: they weigh little and are
- * where quantization error hurts most.
+ * Finds the weights worth quantizing: float32 initializers of the main graph of rank 2 or more with at
+ * least {@link #MIN_ELEMENTS} values that some node reads. Biases, norms and small tables stay float: they
+ * weigh little and are where quantization error hurts most. Every other constant tensor (initializers of
+ * other types or sizes, unused ones, those of nested graphs, Constant nodes' values, external data) is
+ * reported as skipped, with the reason.
  */
 final class LayerScanner {
     /** Weights with fewer values stay float32. */
     static final int MIN_ELEMENTS = 256;
+    /** Larger weights are not held in one Java array of codes. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE / 8;
+
+    static final String NOT_FLOAT = "not float32";
+    static final String EXTERNAL = "stored as external data";
+    static final String LOW_RANK = "rank below 2 (biases, norms and scalars stay float)";
+    static final String FEW_VALUES = "fewer than " + MIN_ELEMENTS + " values";
+    static final String TOO_MANY_VALUES = "more than " + MAX_ELEMENTS + " values";
+    static final String UNUSED = "read by no node";
+    static final String NESTED = "inside a subgraph (a branch of If, a body of Loop or Scan)";
+    static final String CONSTANT_NODE = "the value of a Constant node (only initializers are quantized)";
 
     private LayerScanner() {
     }
 
-    static List<Layer> scan(GraphProto graph) {
+    /**
+     * What a scan found.
+     *
+     * @param layers the weights to quantize, in the order of the graph's initializers
+     * @param skipped every other constant tensor, with its reason
+     */
+    record Scan(List<Layer> layers, List<SkippedWeight> skipped) {
+        Scan {
+            layers = List.copyOf(layers);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    static Scan scan(GraphProto graph) {
         Map<String, List<NodeProto>> consumers = new HashMap<>();
         for (NodeProto n : graph.getNodeList()) {
             for (String in : n.getInputList()) {
                 consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
             }
         }
+        // a nested graph may read a weight of the main graph by name: such a weight keeps its name
+        Set<String> readInSubgraphs = new HashSet<>();
+        for (NodeProto n : graph.getNodeList()) {
+            for (GraphProto g : Subgraphs.of(n)) {
+                Subgraphs.collectReads(g, readInSubgraphs);
+            }
+        }
         List<Layer> layers = new ArrayList<>();
+        List<SkippedWeight> skipped = new ArrayList<>();
         for (TensorProto t : graph.getInitializerList()) {
-            if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getDimsCount() < 2) {
+            boolean read = consumers.containsKey(t.getName()) || readInSubgraphs.contains(t.getName());
+            String reason = reasonToSkip(t, read);
+            if (reason != null) {
+                skipped.add(skipped(t, reason));
                 continue;
             }
             long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            long count = 1;
-            for (long d : dims) {
-                count *= d;
-            }
-            if (count < MIN_ELEMENTS || count > Integer.MAX_VALUE / 8) {
-                continue;
-            }
+            long count = elements(t);
             List<NodeProto> users = consumers.getOrDefault(t.getName(), List.of());
-            if (users.isEmpty()) {
-                continue;
-            }
-            if (dims.length == 2 && users.stream().allMatch(n -> isMatMulRight(n, t.getName()))) {
+            boolean onlyHere = !readInSubgraphs.contains(t.getName()) && !users.isEmpty();
+            if (onlyHere && dims.length == 2 && users.stream().allMatch(n -> isMatMulRight(n, t.getName()))) {
                 // MatMul's [K, N] weight is quantized along K, as MatMulNBits stores it: [N, K]
                 layers.add(new Layer(t.getName(), dims, Layer.Kind.MATMUL_NBITS, (int) dims[1], (int) dims[0]));
-            } else if (dims.length == 2 && users.size() == 1 && isPlainGemmRight(users.get(0), t.getName())) {
+            } else if (onlyHere && dims.length == 2 && users.size() == 1 && isPlainGemmRight(users.get(0), t.getName())) {
                 boolean transB = intAttr(users.get(0), "transB", 0) == 1;
                 int n = (int) (transB ? dims[0] : dims[1]);
                 int k = (int) (transB ? dims[1] : dims[0]);
@@ -57,7 +89,47 @@ final class LayerScanner {
                 layers.add(new Layer(t.getName(), dims, Layer.Kind.DEQUANTIZE, (int) dims[0], (int) (count / dims[0])));
             }
         }
-        return layers;
+        List<TensorProto> nested = new ArrayList<>();
+        Subgraphs.collectNestedInitializers(graph, nested);
+        nested.forEach(t -> skipped.add(skipped(t, NESTED)));
+        List<TensorProto> constants = new ArrayList<>();
+        Subgraphs.collectConstantNodes(graph, constants);
+        constants.forEach(t -> skipped.add(skipped(t, CONSTANT_NODE)));
+        return new Scan(layers, skipped);
+    }
+
+    /** @return why the initializer stays as it is, or null when it is a weight to quantize */
+    private static String reasonToSkip(TensorProto t, boolean read) {
+        long count = elements(t);
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            return EXTERNAL;
+        } else if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            return NOT_FLOAT;
+        } else if (t.getDimsCount() < 2) {
+            return LOW_RANK;
+        } else if (count < MIN_ELEMENTS) {
+            return FEW_VALUES;
+        } else if (count > MAX_ELEMENTS) {
+            return TOO_MANY_VALUES;
+        } else if (!read) {
+            return UNUSED;
+        }
+        return null;
+    }
+
+    private static SkippedWeight skipped(TensorProto t, String reason) {
+        TensorProto.DataType type = TensorProto.DataType.forNumber(t.getDataType());
+        long bytes = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL ? 0 : t.getSerializedSize();
+        return new SkippedWeight(t.getName(), elements(t), type == null ? "type " + t.getDataType() : type.name(),
+                bytes, reason);
+    }
+
+    private static long elements(TensorProto t) {
+        long count = 1;
+        for (long d : t.getDimsList()) {
+            count *= d;
+        }
+        return count;
     }
 
     private static boolean isMatMulRight(NodeProto n, String name) {

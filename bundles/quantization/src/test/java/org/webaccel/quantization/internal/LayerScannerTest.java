@@ -1,0 +1,77 @@
+package org.webaccel.quantization.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.Test;
+import org.webaccel.api.quantization.SkippedWeight;
+import org.webaccel.api.tensor.Tensor;
+import org.webaccel.onnx.Onnx.ModelProto;
+
+/**
+ * Scanning graphs shaped like the real public models: a wake-word head whose If branch reads a weight of the
+ * main graph (as openWakeWord's heads do), weights the graph never reads, tensors of other types and sizes,
+ * initializers of a nested graph (as Silero VAD's LSTM weights are) and Constant nodes.
+ */
+public class LayerScannerTest {
+
+    @Test
+    public void aWeightReadInsideABranchKeepsItsNameAndEveryOtherConstantIsReportedWithItsReason() {
+        LayerScanner.Scan scan = LayerScanner.scan(TestGraphs.headWithBranch().getGraph());
+        Map<String, Layer> layers = scan.layers().stream().collect(Collectors.toMap(Layer::name, l -> l));
+        assertEquals(List.of("w1", "w2"), scan.layers().stream().map(Layer::name).toList());
+        assertEquals(Layer.Kind.MATMUL_NBITS, layers.get("w1").kind());
+        assertEquals(32, layers.get("w1").rows()); // N of the transposed Gemm weight
+        assertEquals(64, layers.get("w1").cols());
+        // the branch reads w2 by name: it is dequantized under that name, not replaced by MatMulNBits
+        assertEquals(Layer.Kind.DEQUANTIZE, layers.get("w2").kind());
+
+        Map<String, String> reasons = new TreeMap<>();
+        scan.skipped().forEach(s -> reasons.put(s.name(), s.reason()));
+        assertEquals(Map.of("b1", LayerScanner.LOW_RANK, "unused", LayerScanner.UNUSED, "small", LayerScanner.FEW_VALUES,
+                "shape", LayerScanner.NOT_FLOAT, "outside", LayerScanner.EXTERNAL, "cond", LayerScanner.NOT_FLOAT,
+                "branch.table", LayerScanner.NESTED, "const", LayerScanner.CONSTANT_NODE), reasons);
+        SkippedWeight shape = scan.skipped().stream().filter(s -> s.name().equals("shape")).findFirst().orElseThrow();
+        assertEquals("INT64", shape.type());
+        assertEquals(2, shape.elements());
+        SkippedWeight outside = scan.skipped().stream().filter(s -> s.name().equals("outside")).findFirst().orElseThrow();
+        assertEquals(0, outside.bytes());
+    }
+
+    @Test
+    public void theSummaryCountsEachReasonAndNamesTheLargeTensorsLeftFloat() {
+        List<SkippedWeight> skipped = LayerScanner.scan(TestGraphs.headWithBranch().getGraph()).skipped();
+        String summary = SkippedSummary.reasons(skipped);
+        assertTrue(summary, summary.contains("2 not float32 (BOOL, INT64)"));
+        assertTrue(summary, summary.contains("1 read by no node"));
+        assertTrue(summary, summary.contains("1 inside a subgraph"));
+        assertEquals(List.of("outside (4,096 values, FLOAT): stored as external data",
+                "unused (4,096 values, FLOAT): read by no node",
+                "branch.table (512 values, FLOAT): inside a subgraph (a branch of If, a body of Loop or Scan)"),
+                SkippedSummary.large(skipped));
+        assertEquals("none skipped", SkippedSummary.reasons(List.of()));
+    }
+
+    @Test
+    public void theVariantOfAHeadWithABranchRunsAndStaysCloseToTheFloatModel() throws Exception {
+        ModelProto model = TestGraphs.runnableHeadWithBranch();
+        List<Layer> layers = LayerScanner.scan(model.getGraph()).layers();
+        VariantWriter.Written w = new VariantWriter(OnnxQuantizer.MATMUL_NBITS_WIDTHS).write(model, layers,
+                Map.of("w1", 8, "w2", 8), 32, true);
+        assertEquals(Map.of("w1", "MatMulNBits(8)", "w2", "DequantizeLinear(8)"), w.layerOperators());
+        SplittableRandom r = new SplittableRandom(9);
+        float[] x = new float[64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble() * 2 - 1;
+        }
+        List<Map<String, Tensor>> in = List.of(Map.of("x", Tensor.ofFloats(new long[] {1, 64}, x)));
+        CpuRuntime cpu = new CpuRuntime();
+        OutputComparison c = OutputComparison.of(cpu.run(model.toByteArray(), in), cpu.run(w.model().toByteArray(), in));
+        assertTrue("max abs error " + c.maxAbsError(), c.maxAbsError() < 1e-3);
+    }
+}
