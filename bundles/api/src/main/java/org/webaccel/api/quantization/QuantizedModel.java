@@ -12,7 +12,8 @@ import org.webaccel.api.model.ModelDescriptor;
  * @param variantBytes the variant's file size
  * @param layers every quantized weight
  * @param calibrationCosine the lowest cosine similarity of any output to the float model's on the
- *        calibration inputs (ONNX Runtime on the CPU)
+ *        calibration inputs (ONNX Runtime on the CPU); an output of one value per input is compared over all
+ *        the inputs together
  * @param calibrationMaxAbsError the largest absolute difference of any output value there
  * @param budget the budget of a mixed plan, or null for a uniform one
  * @param skipped the constant tensors left as they were (not float32, too small, inside a subgraph, ...),
