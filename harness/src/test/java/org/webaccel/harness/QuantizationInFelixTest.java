@@ -253,6 +253,16 @@ public class QuantizationInFelixTest {
                         q.bytes(), 100.0 * q.bytes() / fp.bytes(), q.maxAbsError(), q.minCosine()));
             }
         }
+        // a variant holds nothing more to quantize: its codes and scales are named as such, and nothing is created
+        int before = repository.list().size();
+        try {
+            execute("pool:quantize " + RealModels.EMBEDDING + "-q8g32s --bits 4");
+            fail("a quantized variant was quantized again");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("model '" + RealModels.EMBEDDING + "-q8g32s:1' has "
+                    + "nothing to quantize") && e.getMessage().contains("read by a quantization operator"));
+        }
+        assertEquals(before, repository.list().size());
         float[] audio = SpokenPhrase.speak("hey jarvis", 1.0, Files.createTempDirectory("phrase"));
         WakeWordScores chain = new WakeWordScores(pool);
         float[] fp = chain.scores(audio, RealModels.EMBEDDING + ":1", RealModels.HEY_JARVIS + ":1");

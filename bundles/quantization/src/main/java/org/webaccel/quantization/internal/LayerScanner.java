@@ -33,6 +33,11 @@ final class LayerScanner {
     static final String UNUSED = "read by no node";
     static final String NESTED = "inside a subgraph (a branch of If, a body of Loop or Scan)";
     static final String CONSTANT_NODE = "the value of a Constant node (only initializers are quantized)";
+    static final String QUANTIZED = "read by a quantization operator (codes, scales or zero points)";
+    /** Operators whose constant inputs are a quantized weight's parts already, in any domain. */
+    private static final Set<String> QUANTIZATION_OPERATORS = Set.of("DequantizeLinear", "QuantizeLinear",
+            "DynamicQuantizeLinear", "MatMulNBits", "MatMulInteger", "ConvInteger", "QLinearConv", "QLinearMatMul",
+            "QLinearAdd", "QLinearMul", "GatherBlockQuantized", "MatMulBnb4", "DynamicQuantizeMatMul");
 
     private LayerScanner() {
     }
@@ -67,8 +72,10 @@ final class LayerScanner {
         List<Layer> layers = new ArrayList<>();
         List<SkippedWeight> skipped = new ArrayList<>();
         for (TensorProto t : graph.getInitializerList()) {
-            boolean read = consumers.containsKey(t.getName()) || readInSubgraphs.contains(t.getName());
-            String reason = reasonToSkip(t, read);
+            List<NodeProto> readers = consumers.getOrDefault(t.getName(), List.of());
+            boolean read = !readers.isEmpty() || readInSubgraphs.contains(t.getName());
+            boolean quantized = readers.stream().anyMatch(n -> QUANTIZATION_OPERATORS.contains(n.getOpType()));
+            String reason = quantized ? QUANTIZED : reasonToSkip(t, read);
             if (reason != null) {
                 skipped.add(skipped(t, reason));
                 continue;

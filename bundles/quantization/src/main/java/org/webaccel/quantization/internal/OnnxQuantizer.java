@@ -233,7 +233,7 @@ public final class OnnxQuantizer implements Quantizer {
                 throw new QuantizationException("model '" + d.id() + "' has nothing to quantize: no float32 "
                         + "initializer of rank 2 or more with " + LayerScanner.MIN_ELEMENTS + " values or more that "
                         + "the main graph reads; of its " + scan.skipped().size() + " constant tensors: "
-                        + SkippedSummary.reasons(scan.skipped()) + " (is it quantized already?)");
+                        + SkippedSummary.reasons(scan.skipped()));
             }
             OpsetUpgrade.upgrade(proto); // refuses opsets and operators it cannot raise, before any work
             List<Map<String, Tensor>> inputs = SeededInputs.generate(d, CALIBRATION_INPUTS, CALIBRATION_SEED);

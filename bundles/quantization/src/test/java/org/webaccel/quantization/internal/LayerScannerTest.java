@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.junit.Test;
 import org.webaccel.api.quantization.SkippedWeight;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.onnx.Onnx.GraphProto;
 import org.webaccel.onnx.Onnx.ModelProto;
 
 /**
@@ -73,5 +74,28 @@ public class LayerScannerTest {
         CpuRuntime cpu = new CpuRuntime();
         OutputComparison c = OutputComparison.of(cpu.run(model.toByteArray(), in), cpu.run(w.model().toByteArray(), in));
         assertTrue("max abs error " + c.maxAbsError(), c.maxAbsError() < 1e-3);
+    }
+
+    @Test
+    public void aQuantizedVariantHasNothingLeftToQuantizeItsScalesAreReportedAsQuantizedParts() {
+        // a MatMul weight (MatMulNBits) and another weight (DequantizeLinear), each with 4,096 scales at group 32
+        GraphProto g = GraphProto.newBuilder().setName("two")
+                .addInput(TestGraphs.floatValue("x", 1, 256)).addInput(TestGraphs.floatValue("z", 512, 256))
+                .addInitializer(TestGraphs.floats("m", 1, 256, 512)).addInitializer(TestGraphs.floats("e", 2, 512, 256))
+                .addNode(TestGraphs.node("MatMul", new String[] {"x", "m"}, new String[] {"y"}))
+                .addNode(TestGraphs.node("Mul", new String[] {"z", "e"}, new String[] {"w"}))
+                .addOutput(TestGraphs.floatValue("y", 1, 512)).addOutput(TestGraphs.floatValue("w", 512, 256)).build();
+        ModelProto model = TestGraphs.model(g, 17, 8);
+        List<Layer> layers = LayerScanner.scan(g).layers();
+        assertEquals(2, layers.size());
+        ModelProto variant = new VariantWriter(OnnxQuantizer.MATMUL_NBITS_WIDTHS).write(model, layers,
+                Map.of("m", 8, "e", 8), 32, true).model();
+        LayerScanner.Scan again = LayerScanner.scan(variant.getGraph());
+        assertEquals(List.of(), again.layers());
+        Map<String, String> reasons = new TreeMap<>();
+        again.skipped().forEach(s -> reasons.put(s.name(), s.reason()));
+        assertEquals(LayerScanner.QUANTIZED, reasons.get("m.nbits.scales"));
+        assertEquals(LayerScanner.QUANTIZED, reasons.get("e.dq.scales"));
+        assertEquals(LayerScanner.QUANTIZED, reasons.get("e.dq.codes"));
     }
 }
