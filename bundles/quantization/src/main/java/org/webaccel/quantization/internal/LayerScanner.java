@@ -14,10 +14,11 @@ import org.webaccel.onnx.Onnx.TensorProto;
 
 /**
  * Finds the weights worth quantizing: float32 initializers of the main graph of rank 2 or more with at
- * least {@link #MIN_ELEMENTS} values that some node reads. Biases, norms and small tables stay float: they
- * weigh little and are where quantization error hurts most. Every other constant tensor (initializers of
- * other types or sizes, unused ones, those of nested graphs, Constant nodes' values, external data) is
- * reported as skipped, with the reason.
+ * least {@link #MIN_ELEMENTS} values that some node reads, in the main graph and in the graphs nested in its
+ * nodes (If branches, Loop and Scan bodies). Biases, norms and small tables stay float: they weigh little and
+ * are where quantization error hurts most. Every other constant tensor (initializers of other types or sizes,
+ * unused ones, a quantized weight's parts, Constant nodes' values, external data) is reported as skipped,
+ * with the reason.
  */
 final class LayerScanner {
     /** Weights with fewer values stay float32. */
@@ -31,7 +32,7 @@ final class LayerScanner {
     static final String FEW_VALUES = "fewer than " + MIN_ELEMENTS + " values";
     static final String TOO_MANY_VALUES = "more than " + MAX_ELEMENTS + " values";
     static final String UNUSED = "read by no node";
-    static final String NESTED = "inside a subgraph (a branch of If, a body of Loop or Scan)";
+    static final String SHARED_NAME = "its name is an initializer's in another graph too";
     static final String CONSTANT_NODE = "the value of a Constant node (only initializers are quantized)";
     static final String QUANTIZED = "read by a quantization operator (codes, scales or zero points)";
     /** Operators whose constant inputs are a quantized weight's parts already, in any domain. */
@@ -96,13 +97,46 @@ final class LayerScanner {
                 layers.add(new Layer(t.getName(), dims, Layer.Kind.DEQUANTIZE, (int) dims[0], (int) (count / dims[0])));
             }
         }
-        List<TensorProto> nested = new ArrayList<>();
-        Subgraphs.collectNestedInitializers(graph, nested);
-        nested.forEach(t -> skipped.add(skipped(t, NESTED)));
+        List<GraphProto> nested = new ArrayList<>();
+        Subgraphs.collectNestedGraphs(graph, nested);
+        Map<String, Integer> owners = new HashMap<>();
+        graph.getInitializerList().forEach(t -> owners.merge(t.getName(), 1, Integer::sum));
+        nested.forEach(g -> g.getInitializerList().forEach(t -> owners.merge(t.getName(), 1, Integer::sum)));
+        for (GraphProto g : nested) {
+            scanNested(g, owners, layers, skipped);
+        }
         List<TensorProto> constants = new ArrayList<>();
         Subgraphs.collectConstantNodes(graph, constants);
         constants.forEach(t -> skipped.add(skipped(t, CONSTANT_NODE)));
         return new Scan(layers, skipped);
+    }
+
+    /**
+     * The initializers of a graph nested in a node (Silero VAD's LSTM weights live in If branches): each becomes
+     * a DequantizeLinear in that graph, under its own name, unless another graph has an initializer of that name.
+     */
+    private static void scanNested(GraphProto graph, Map<String, Integer> owners, List<Layer> layers,
+            List<SkippedWeight> skipped) {
+        Map<String, List<NodeProto>> consumers = new HashMap<>();
+        Set<String> reads = new HashSet<>();
+        for (NodeProto n : graph.getNodeList()) {
+            n.getInputList().forEach(in -> consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n));
+            Subgraphs.of(n).forEach(g -> Subgraphs.collectReads(g, reads));
+        }
+        for (TensorProto t : graph.getInitializerList()) {
+            List<NodeProto> readers = consumers.getOrDefault(t.getName(), List.of());
+            String reason = readers.stream().anyMatch(n -> QUANTIZATION_OPERATORS.contains(n.getOpType())) ? QUANTIZED
+                    : reasonToSkip(t, !readers.isEmpty() || reads.contains(t.getName()));
+            if (reason == null && owners.getOrDefault(t.getName(), 0) > 1) {
+                reason = SHARED_NAME;
+            }
+            if (reason != null) {
+                skipped.add(skipped(t, reason));
+                continue;
+            }
+            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            layers.add(new Layer(t.getName(), dims, Layer.Kind.DEQUANTIZE, (int) dims[0], (int) (elements(t) / dims[0])));
+        }
     }
 
     /** @return why the initializer stays as it is, or null when it is a weight to quantize */

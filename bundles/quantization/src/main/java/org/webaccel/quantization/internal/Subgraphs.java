@@ -52,12 +52,12 @@ final class Subgraphs {
         }
     }
 
-    /** Adds to {@code constants} the initializers of every graph nested in the graph's nodes, at any depth. */
-    static void collectNestedInitializers(GraphProto graph, List<TensorProto> constants) {
+    /** Adds to {@code graphs} every graph nested in the graph's nodes, at any depth, outer ones first. */
+    static void collectNestedGraphs(GraphProto graph, List<GraphProto> graphs) {
         for (NodeProto n : graph.getNodeList()) {
             for (GraphProto g : of(n)) {
-                constants.addAll(g.getInitializerList());
-                collectNestedInitializers(g, constants);
+                graphs.add(g);
+                collectNestedGraphs(g, graphs);
             }
         }
     }

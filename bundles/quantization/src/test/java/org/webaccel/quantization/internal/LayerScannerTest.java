@@ -17,26 +17,29 @@ import org.webaccel.onnx.Onnx.ModelProto;
 /**
  * Scanning graphs shaped like the real public models: a wake-word head whose If branch reads a weight of the
  * main graph (as openWakeWord's heads do), weights the graph never reads, tensors of other types and sizes,
- * initializers of a nested graph (as Silero VAD's LSTM weights are) and Constant nodes.
+ * initializers of a nested graph (as Silero VAD's LSTM weights are), one name in two branches, and Constant nodes.
  */
 public class LayerScannerTest {
 
     @Test
-    public void aWeightReadInsideABranchKeepsItsNameAndEveryOtherConstantIsReportedWithItsReason() {
+    public void weightsOfBranchesAreFoundAndEveryOtherConstantIsReportedWithItsReason() {
         LayerScanner.Scan scan = LayerScanner.scan(TestGraphs.headWithBranch().getGraph());
         Map<String, Layer> layers = scan.layers().stream().collect(Collectors.toMap(Layer::name, l -> l));
-        assertEquals(List.of("w1", "w2"), scan.layers().stream().map(Layer::name).toList());
+        assertEquals(List.of("w1", "w2", "branch.w"), scan.layers().stream().map(Layer::name).toList());
         assertEquals(Layer.Kind.MATMUL_NBITS, layers.get("w1").kind());
         assertEquals(32, layers.get("w1").rows()); // N of the transposed Gemm weight
         assertEquals(64, layers.get("w1").cols());
         // the branch reads w2 by name: it is dequantized under that name, not replaced by MatMulNBits
         assertEquals(Layer.Kind.DEQUANTIZE, layers.get("w2").kind());
+        // a weight of the branch itself: dequantized inside the branch
+        assertEquals(Layer.Kind.DEQUANTIZE, layers.get("branch.w").kind());
 
         Map<String, String> reasons = new TreeMap<>();
         scan.skipped().forEach(s -> reasons.put(s.name(), s.reason()));
         assertEquals(Map.of("b1", LayerScanner.LOW_RANK, "unused", LayerScanner.UNUSED, "small", LayerScanner.FEW_VALUES,
                 "shape", LayerScanner.NOT_FLOAT, "outside", LayerScanner.EXTERNAL, "cond", LayerScanner.NOT_FLOAT,
-                "branch.table", LayerScanner.NESTED, "const", LayerScanner.CONSTANT_NODE), reasons);
+                "dup", LayerScanner.SHARED_NAME, "const", LayerScanner.CONSTANT_NODE), reasons);
+        assertEquals(2, scan.skipped().stream().filter(w -> w.name().equals("dup")).count());
         SkippedWeight shape = scan.skipped().stream().filter(s -> s.name().equals("shape")).findFirst().orElseThrow();
         assertEquals("INT64", shape.type());
         assertEquals(2, shape.elements());
@@ -50,10 +53,11 @@ public class LayerScannerTest {
         String summary = SkippedSummary.reasons(skipped);
         assertTrue(summary, summary.contains("2 not float32 (BOOL, INT64)"));
         assertTrue(summary, summary.contains("1 read by no node"));
-        assertTrue(summary, summary.contains("1 inside a subgraph"));
+        assertTrue(summary, summary.contains("2 its name is an initializer's in another graph too"));
         assertEquals(List.of("outside (4,096 values, FLOAT): stored as external data",
                 "unused (4,096 values, FLOAT): read by no node",
-                "branch.table (512 values, FLOAT): inside a subgraph (a branch of If, a body of Loop or Scan)"),
+                "dup (256 values, FLOAT): its name is an initializer's in another graph too",
+                "dup (256 values, FLOAT): its name is an initializer's in another graph too"),
                 SkippedSummary.large(skipped));
         assertEquals("none skipped", SkippedSummary.reasons(List.of()));
     }
@@ -63,8 +67,13 @@ public class LayerScannerTest {
         ModelProto model = TestGraphs.runnableHeadWithBranch();
         List<Layer> layers = LayerScanner.scan(model.getGraph()).layers();
         VariantWriter.Written w = new VariantWriter(OnnxQuantizer.MATMUL_NBITS_WIDTHS).write(model, layers,
-                Map.of("w1", 8, "w2", 8), 32, true);
-        assertEquals(Map.of("w1", "MatMulNBits(8)", "w2", "DequantizeLinear(8)"), w.layerOperators());
+                Map.of("w1", 8, "w2", 8, "branch.w", 8), 32, true);
+        assertEquals(Map.of("w1", "MatMulNBits(8)", "w2", "DequantizeLinear(8)", "branch.w", "DequantizeLinear(8)"),
+                w.layerOperators());
+        GraphProto thenBranch = w.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("If"))
+                .findFirst().orElseThrow().getAttribute(0).getG();
+        assertTrue(thenBranch.getNodeList().stream().anyMatch(n -> n.getOpType().equals("DequantizeLinear")
+                && n.getOutput(0).equals("branch.w")));
         SplittableRandom r = new SplittableRandom(9);
         float[] x = new float[64];
         for (int i = 0; i < x.length; i++) {
@@ -74,6 +83,16 @@ public class LayerScannerTest {
         CpuRuntime cpu = new CpuRuntime();
         OutputComparison c = OutputComparison.of(cpu.run(model.toByteArray(), in), cpu.run(w.model().toByteArray(), in));
         assertTrue("max abs error " + c.maxAbsError(), c.maxAbsError() < 1e-3);
+
+        // 3 bits: bit planes decoded by constants of the branch's own, named apart from the main graph's
+        VariantWriter.Written planes = new VariantWriter(OnnxQuantizer.MATMUL_NBITS_WIDTHS).write(model, layers,
+                Map.of("w1", 3, "branch.w", 3), 32, true);
+        GraphProto branch = planes.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("If"))
+                .findFirst().orElseThrow().getAttribute(0).getG();
+        assertTrue(branch.getInitializerList().stream().anyMatch(t -> t.getName().startsWith("quant.g1.")));
+        OutputComparison c3 = OutputComparison.of(cpu.run(model.toByteArray(), in),
+                cpu.run(planes.model().toByteArray(), in));
+        assertTrue("max abs error at 3 bits " + c3.maxAbsError(), c3.maxAbsError() < 0.05);
     }
 
     @Test

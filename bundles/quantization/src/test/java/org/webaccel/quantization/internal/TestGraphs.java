@@ -104,15 +104,25 @@ final class TestGraphs {
                 .addDims(values.length).setRawData(ByteString.copyFrom(b.array())).build();
     }
 
-    /** x [1, 64] -> Gemm(w1, transB) -> h [1, 32] -> If(then: Gemm(h, w2) -> ReduceMean; else: ReduceMean(h)). */
+    /**
+     * x [1, 64] -> Gemm(w1, transB) -> h [1, 32] -> If(then: Gemm(h, w2) -> MatMul(branch.w) -> ReduceMean,
+     * plus the mean of the branch's own {@code dup}; else: ReduceMean(h) plus the mean of its own {@code dup}).
+     */
     static ModelProto headWithBranch() {
         GraphProto thenBranch = GraphProto.newBuilder().setName("then")
-                .addInitializer(floats("branch.table", 5, 8, 64))
+                .addInitializer(floats("branch.w", 5, 32, 32))
+                .addInitializer(floats("dup", 8, 16, 16))
                 .addNode(node("Gemm", new String[] {"h", "w2"}, new String[] {"y"}, VariantWriter.intAttr("transB", 1)))
-                .addNode(node("ReduceMean", new String[] {"y"}, new String[] {"then_out"}, ints("axes", 1)))
+                .addNode(node("MatMul", new String[] {"y", "branch.w"}, new String[] {"y2"}))
+                .addNode(node("ReduceMean", new String[] {"y2"}, new String[] {"then_mean"}, ints("axes", 1)))
+                .addNode(node("ReduceMean", new String[] {"dup"}, new String[] {"then_dup"}, ints("axes", 0, 1)))
+                .addNode(node("Add", new String[] {"then_mean", "then_dup"}, new String[] {"then_out"}))
                 .addOutput(floatValue("then_out", 1, 1)).build();
         GraphProto elseBranch = GraphProto.newBuilder().setName("else")
-                .addNode(node("ReduceMean", new String[] {"h"}, new String[] {"else_out"}, ints("axes", 1)))
+                .addInitializer(floats("dup", 9, 16, 16))
+                .addNode(node("ReduceMean", new String[] {"h"}, new String[] {"else_mean"}, ints("axes", 1)))
+                .addNode(node("ReduceMean", new String[] {"dup"}, new String[] {"else_dup"}, ints("axes", 0, 1)))
+                .addNode(node("Add", new String[] {"else_mean", "else_dup"}, new String[] {"else_out"}))
                 .addOutput(floatValue("else_out", 1, 1)).build();
         GraphProto g = GraphProto.newBuilder().setName("head")
                 .addInput(floatValue("x", 1, 64))
