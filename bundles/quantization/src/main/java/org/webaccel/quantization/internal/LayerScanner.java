@@ -13,9 +13,9 @@ import org.webaccel.onnx.Onnx.NodeProto;
 import org.webaccel.onnx.Onnx.TensorProto;
 
 /**
- * Finds the weights worth quantizing: float32 initializers of the main graph of rank 2 or more with at
- * least {@link #MIN_ELEMENTS} values that some node reads, in the main graph and in the graphs nested in its
- * nodes (If branches, Loop and Scan bodies). Biases, norms and small tables stay float: they weigh little and
+ * Finds the weights worth quantizing: float32 initializers of rank 2 or more with at least
+ * {@link #MIN_ELEMENTS} values that some node reads, in the main graph and in the graphs nested in its nodes
+ * (If branches, Loop and Scan bodies). A weight's name must be its alone: the variant is written by name. Biases, norms and small tables stay float: they weigh little and
  * are where quantization error hurts most. Every other constant tensor (initializers of other types or sizes,
  * unused ones, a quantized weight's parts, Constant nodes' values, external data) is reported as skipped,
  * with the reason.
@@ -72,11 +72,19 @@ final class LayerScanner {
         }
         List<Layer> layers = new ArrayList<>();
         List<SkippedWeight> skipped = new ArrayList<>();
+        List<GraphProto> nested = new ArrayList<>();
+        Subgraphs.collectNestedGraphs(graph, nested);
+        Map<String, Integer> owners = new HashMap<>();
+        graph.getInitializerList().forEach(t -> owners.merge(t.getName(), 1, Integer::sum));
+        nested.forEach(g -> g.getInitializerList().forEach(t -> owners.merge(t.getName(), 1, Integer::sum)));
         for (TensorProto t : graph.getInitializerList()) {
             List<NodeProto> readers = consumers.getOrDefault(t.getName(), List.of());
             boolean read = !readers.isEmpty() || readInSubgraphs.contains(t.getName());
             boolean quantized = readers.stream().anyMatch(n -> QUANTIZATION_OPERATORS.contains(n.getOpType()));
             String reason = quantized ? QUANTIZED : reasonToSkip(t, read);
+            if (reason == null && owners.get(t.getName()) > 1) {
+                reason = SHARED_NAME;
+            }
             if (reason != null) {
                 skipped.add(skipped(t, reason));
                 continue;
@@ -97,11 +105,6 @@ final class LayerScanner {
                 layers.add(new Layer(t.getName(), dims, Layer.Kind.DEQUANTIZE, (int) dims[0], (int) (count / dims[0])));
             }
         }
-        List<GraphProto> nested = new ArrayList<>();
-        Subgraphs.collectNestedGraphs(graph, nested);
-        Map<String, Integer> owners = new HashMap<>();
-        graph.getInitializerList().forEach(t -> owners.merge(t.getName(), 1, Integer::sum));
-        nested.forEach(g -> g.getInitializerList().forEach(t -> owners.merge(t.getName(), 1, Integer::sum)));
         for (GraphProto g : nested) {
             scanNested(g, owners, layers, skipped);
         }

@@ -117,4 +117,25 @@ public class LayerScannerTest {
         assertEquals(LayerScanner.QUANTIZED, reasons.get("e.dq.scales"));
         assertEquals(LayerScanner.QUANTIZED, reasons.get("e.dq.codes"));
     }
+
+    @Test
+    public void aWeightWhoseNameABranchAlsoGivesItsOwnInitializerStaysFloatInBothGraphs() {
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then")
+                .addInitializer(TestGraphs.floats("w", 2, 32, 32))
+                .addNode(TestGraphs.node("MatMul", new String[] {"y", "w"}, new String[] {"then_out"}))
+                .addOutput(TestGraphs.floatValue("then_out", 1, 32)).build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else")
+                .addNode(TestGraphs.node("Identity", new String[] {"y"}, new String[] {"else_out"}))
+                .addOutput(TestGraphs.floatValue("else_out", 1, 32)).build();
+        GraphProto g = GraphProto.newBuilder().setName("shadow").addInput(TestGraphs.floatValue("x", 1, 32))
+                .addInitializer(TestGraphs.floats("w", 1, 32, 32)).addInitializer(TestGraphs.bool("cond", true))
+                .addNode(TestGraphs.node("MatMul", new String[] {"x", "w"}, new String[] {"y"}))
+                .addNode(TestGraphs.node("If", new String[] {"cond"}, new String[] {"out"},
+                        TestGraphs.graph("then_branch", thenBranch), TestGraphs.graph("else_branch", elseBranch)))
+                .addOutput(TestGraphs.floatValue("out", 1, 32)).build();
+        LayerScanner.Scan scan = LayerScanner.scan(g);
+        assertEquals(List.of(), scan.layers());
+        assertEquals(2, scan.skipped().stream().filter(w -> w.name().equals("w")
+                && w.reason().equals(LayerScanner.SHARED_NAME)).count());
+    }
 }
