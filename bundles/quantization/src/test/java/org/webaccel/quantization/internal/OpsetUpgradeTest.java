@@ -93,4 +93,47 @@ public class OpsetUpgradeTest {
                     + "onnx.version_converter first)", e.getMessage());
         }
     }
+
+    @Test
+    public void splitWithoutSizesAndRoiAlignsOldDefaultModeKeepTheirMeaningFromOpset13() throws Exception {
+        GraphProto g = GraphProto.newBuilder().setName("rois")
+                .addInput(floatValue("x", 1, 1, 8, 8))
+                .addInitializer(VariantWriter.floats("rois", new float[] {0.5f, 1.5f, 6f, 5f}, 1, 4))
+                .addInitializer(TestGraphs.longs("batch", 0))
+                .addNode(node("RoiAlign", new String[] {"x", "rois", "batch"}, new String[] {"r"},
+                        VariantWriter.intAttr("output_height", 2), VariantWriter.intAttr("output_width", 3)))
+                .addNode(node("Split", new String[] {"x"}, new String[] {"top", "bottom"}, VariantWriter.intAttr("axis", 2)))
+                .addOutput(floatValue("r", 1, 1, 2, 3)).addOutput(floatValue("top", 1, 1, 4, 8))
+                .addOutput(floatValue("bottom", 1, 1, 4, 8)).build();
+        ModelProto model = TestGraphs.model(g, 13, 7);
+        assertSameOutputs(model, input(1, 1, 8, 8));
+        // ONNX Runtime splits evenly without it, but Split-18 requires num_outputs when no sizes are given
+        NodeProto split = OpsetUpgrade.upgrade(model).getGraph().getNode(1);
+        assertEquals("num_outputs", split.getAttribute(1).getName());
+        assertEquals(2, split.getAttribute(1).getI());
+    }
+
+    @Test
+    public void gridSampleKeepsItsModeUnderItsNewName() throws Exception {
+        GraphProto g = GraphProto.newBuilder().setName("grid")
+                .addInput(floatValue("x", 1, 1, 4, 4))
+                .addInitializer(VariantWriter.floats("grid", new float[] {-0.9f, -0.3f, 0.2f, 0.7f, 0.5f, -0.5f, 0.1f,
+                        0.9f}, 1, 2, 2, 2))
+                .addNode(node("GridSample", new String[] {"x", "grid"}, new String[] {"y"},
+                        VariantWriter.stringAttr("mode", "bicubic"), VariantWriter.intAttr("align_corners", 1)))
+                .addOutput(floatValue("y", 1, 1, 2, 2)).build();
+        ModelProto model = TestGraphs.model(g, 16, 8);
+        assertSameOutputs(model, input(1, 1, 4, 4));
+        NodeProto upgraded = OpsetUpgrade.upgrade(model).getGraph().getNode(0);
+        assertEquals("cubic", upgraded.getAttribute(0).getS().toStringUtf8());
+    }
+
+    @Test
+    public void dftTakesItsAxisAsAnInputFromOpset20() throws Exception {
+        GraphProto g = GraphProto.newBuilder().setName("dft")
+                .addInput(floatValue("x", 2, 8, 1))
+                .addNode(node("DFT", new String[] {"x"}, new String[] {"y"}, VariantWriter.intAttr("onesided", 1)))
+                .addOutput(floatValue("y", 2, 5, 2)).build();
+        assertSameOutputs(TestGraphs.model(g, 17, 8), input(2, 8, 1));
+    }
 }
