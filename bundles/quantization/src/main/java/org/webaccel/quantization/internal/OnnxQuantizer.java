@@ -25,6 +25,7 @@ import org.webaccel.api.quantization.MixedPrecision;
 import org.webaccel.api.quantization.QuantizationException;
 import org.webaccel.api.quantization.QuantizationSpec;
 import org.webaccel.api.quantization.QuantizedModel;
+import org.webaccel.api.quantization.SkippedWeight;
 import org.webaccel.api.quantization.Quantizer;
 import org.webaccel.api.tensor.Tensor;
 import org.webaccel.onnx.Onnx.ModelProto;
@@ -177,7 +178,7 @@ public final class OnnxQuantizer implements Quantizer {
             LOG.log(Level.INFO, "added {0} ({1} bytes, {2} of {3})", added.id(), bytes.length, description,
                     source.descriptor.id());
             return new QuantizedModel(d, added, source.bytes.length, bytes.length, layers, check.minCosine(),
-                    check.maxAbsError(), budget);
+                    check.maxAbsError(), budget, source.skipped);
         } catch (IllegalArgumentException e) {
             throw new QuantizationException(e.getMessage(), e);
         } catch (IOException e) {
@@ -208,7 +209,7 @@ public final class OnnxQuantizer implements Quantizer {
 
     /** A float model read from the repository, with its layers and its outputs on the calibration inputs. */
     private record Source(ModelDescriptor descriptor, byte[] bytes, ModelProto proto, List<Layer> layers,
-            List<Map<String, Tensor>> inputs, List<Map<String, float[]>> reference) {
+            List<SkippedWeight> skipped, List<Map<String, Tensor>> inputs, List<Map<String, float[]>> reference) {
     }
 
     private Source load(String model) throws QuantizationException {
@@ -227,23 +228,31 @@ public final class OnnxQuantizer implements Quantizer {
         try {
             byte[] bytes = Files.readAllBytes(models.modelFile(d));
             ModelProto proto = ModelProto.parseFrom(bytes);
-            List<Layer> layers = LayerScanner.scan(proto.getGraph());
-            if (layers.isEmpty()) {
-                throw new QuantizationException("model '" + d.id() + "' has no float32 weight of rank 2 or more with "
-                        + LayerScanner.MIN_ELEMENTS + " values or more; nothing to quantize (is it quantized already?)");
+            LayerScanner.Scan scan = LayerScanner.scan(proto.getGraph());
+            if (scan.layers().isEmpty()) {
+                throw new QuantizationException("model '" + d.id() + "' has nothing to quantize: no float32 "
+                        + "initializer of rank 2 or more with " + LayerScanner.MIN_ELEMENTS + " values or more that "
+                        + "the main graph reads; of its " + scan.skipped().size() + " constant tensors: "
+                        + SkippedSummary.reasons(scan.skipped()));
             }
-            OpsetUpgrade.upgrade(proto); // refuses opsets it cannot raise, before any work
+            OpsetUpgrade.upgrade(proto); // refuses opsets and operators it cannot raise, before any work
             List<Map<String, Tensor>> inputs = SeededInputs.generate(d, CALIBRATION_INPUTS, CALIBRATION_SEED);
-            List<Map<String, float[]>> reference = new CpuRuntime().run(bytes, inputs);
-            return new Source(d, bytes, proto, layers, inputs, reference);
+            List<Map<String, float[]>> reference;
+            try {
+                reference = new CpuRuntime().run(bytes, inputs);
+            } catch (OrtException e) {
+                throw new QuantizationException("ONNX Runtime could not run model '" + d.id() + "' on its seeded "
+                        + "calibration inputs (" + SeededInputs.describe(d, inputs.get(0)) + "): " + e.getMessage()
+                        + "; if the model needs other sizes or values, give them in its descriptor.json (exampleDims, "
+                        + "and valueRange per input)", e);
+            }
+            return new Source(d, bytes, proto, scan.layers(), scan.skipped(), inputs, reference);
         } catch (InvalidProtocolBufferException e) {
             throw new QuantizationException("model '" + d.id() + "' is not a readable ONNX file: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new QuantizationException("model '" + d.id() + "': " + e.getMessage(), e);
         } catch (IOException e) {
             throw new QuantizationException("cannot read model '" + d.id() + "': " + e, e);
-        } catch (OrtException e) {
-            throw new QuantizationException("ONNX Runtime could not run model '" + d.id() + "': " + e.getMessage(), e);
         }
     }
 

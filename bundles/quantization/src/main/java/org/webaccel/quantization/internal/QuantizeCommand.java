@@ -23,6 +23,8 @@ import org.webaccel.gogo.GogoCommand;
 public final class QuantizeCommand {
     /** Seed of the measurement inputs; the calibration inputs use another. */
     static final long MEASUREMENT_SEED = 42;
+    /** How many large tensors left float the report names. */
+    static final int LARGE_SKIPPED_SHOWN = 8;
 
     private final Quantizer quantizer;
     private final VariantEvaluator evaluator;
@@ -76,6 +78,16 @@ public final class QuantizeCommand {
         out.append(String.format(Locale.ROOT, "file %d bytes (%.1f %% of %d); calibration on the CPU: min cosine %.6f, "
                 + "max abs error %.5f%n", q.variantBytes(), 100.0 * q.variantBytes() / q.sourceBytes(), q.sourceBytes(),
                 q.calibrationCosine(), q.calibrationMaxAbsError()));
+        out.append(String.format(Locale.ROOT, "quantized %d weights; kept %d constant tensors as they were: %s%n",
+                q.layers().size(), q.skipped().size(), SkippedSummary.reasons(q.skipped())));
+        List<String> large = SkippedSummary.large(q.skipped());
+        for (String line : large.subList(0, Math.min(large.size(), LARGE_SKIPPED_SHOWN))) {
+            out.append("  kept: ").append(line).append('\n');
+        }
+        if (large.size() > LARGE_SKIPPED_SHOWN) {
+            out.append(String.format(Locale.ROOT, "  kept: %d more of %d values or more%n",
+                    large.size() - LARGE_SKIPPED_SHOWN, SkippedSummary.NAMED_FROM));
+        }
         if (q.budget() != null) {
             out.append(String.format(Locale.ROOT, "%n%-32s %9s %5s %-20s %9s %12s%n", "LAYER", "WEIGHTS", "BITS",
                     "OPERATOR", "BYTES", "SENSITIVITY"));

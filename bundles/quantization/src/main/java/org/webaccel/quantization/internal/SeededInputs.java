@@ -62,6 +62,24 @@ final class SeededInputs {
         return Tensor.wrap(spec.dtype(), shape, b.array());
     }
 
+    /**
+     * @param inputs one set of inputs {@link #generate} made for the model
+     * @return each input's shape, type and the range its values were drawn from, e.g.
+     *         {@code sr [] int64 in 0..9}, for messages
+     */
+    static String describe(ModelDescriptor model, Map<String, Tensor> inputs) {
+        List<String> parts = new ArrayList<>();
+        for (TensorSpec spec : model.inputs()) {
+            Tensor t = inputs.get(spec.name());
+            long[] range = spec.valueRange() == null ? new long[] {0, 9} : spec.valueRange();
+            String values = spec.dtype() == DType.FLOAT32 ? "uniform in [-1, 1)"
+                    : range[0] == 0 && range[1] == 1 ? "a 0/1 mask" : "in " + range[0] + ".." + range[1];
+            parts.add(spec.name() + " " + java.util.Arrays.toString(t.shape()) + " "
+                    + spec.dtype().name().toLowerCase(java.util.Locale.ROOT) + " " + values);
+        }
+        return String.join(", ", parts);
+    }
+
     /** @return whether {@link #generate} can make inputs for every input of the model */
     static boolean supports(ModelDescriptor model) {
         return model.inputs().stream().allMatch(s -> s.dtype() == DType.FLOAT32 || s.dtype() == DType.INT64

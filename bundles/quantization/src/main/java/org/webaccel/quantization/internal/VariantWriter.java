@@ -61,24 +61,57 @@ final class VariantWriter {
      */
     Written write(ModelProto source, List<Layer> layers, Map<String, Integer> bits, int group, boolean symmetric) {
         ModelProto upgraded = OpsetUpgrade.upgrade(source);
-        Rewrite r = new Rewrite(upgraded.getGraph(), group, symmetric);
-        for (Layer layer : layers) {
-            Integer b = bits.get(layer.name());
-            if (b == null) {
-                continue;
-            }
-            if (layer.kind() == Layer.Kind.MATMUL_NBITS) {
-                r.matMulNBits(layer, b);
-            } else {
-                r.dequantize(layer, b);
-            }
-        }
-        ModelProto.Builder model = upgraded.toBuilder().setGraph(r.finish());
-        if (r.usesMicrosoftDomain) {
+        Pass pass = new Pass(layers, bits, group, symmetric);
+        ModelProto.Builder model = upgraded.toBuilder().setGraph(pass.rewrite(upgraded.getGraph(), ""));
+        if (pass.usesMicrosoftDomain) {
             model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
         }
         model.setProducerName("webaccel-quantization").setProducerVersion("1");
-        return new Written(model.build(), r.layerBytes, r.layerOperators);
+        return new Written(model.build(), pass.layerBytes, pass.layerOperators);
+    }
+
+    /** One variant: the main graph and every graph nested in it, each rewritten for the layers it holds. */
+    private final class Pass {
+        private final List<Layer> layers;
+        private final Map<String, Integer> bits;
+        private final int group;
+        private final boolean symmetric;
+        final Map<String, Long> layerBytes = new LinkedHashMap<>();
+        final Map<String, String> layerOperators = new LinkedHashMap<>();
+        boolean usesMicrosoftDomain;
+        private int nestedGraphs;
+
+        Pass(List<Layer> layers, Map<String, Integer> bits, int group, boolean symmetric) {
+            this.layers = layers;
+            this.bits = bits;
+            this.group = group;
+            this.symmetric = symmetric;
+        }
+
+        /** @param prefix of the names of constants this graph's rewrite shares between its layers */
+        GraphProto rewrite(GraphProto graph, String prefix) {
+            Rewrite r = new Rewrite(graph, group, symmetric, prefix);
+            r.rewriteNested(this);
+            for (Layer layer : layers) {
+                Integer b = bits.get(layer.name());
+                if (b == null || !r.holds(layer.name())) {
+                    continue;
+                }
+                if (layer.kind() == Layer.Kind.MATMUL_NBITS) {
+                    r.matMulNBits(layer, b);
+                } else {
+                    r.dequantize(layer, b);
+                }
+            }
+            layerBytes.putAll(r.layerBytes);
+            layerOperators.putAll(r.layerOperators);
+            usesMicrosoftDomain |= r.usesMicrosoftDomain;
+            return r.finish();
+        }
+
+        String nestedPrefix() {
+            return "quant.g" + ++nestedGraphs + ".";
+        }
     }
 
     /** One pass over one graph. */
@@ -91,17 +124,46 @@ final class VariantWriter {
         private final List<NodeProto> nodes;
         private final Set<String> removed = new HashSet<>();
         private final Set<String> shared = new HashSet<>();
+        private final String sharedPrefix;
         final Map<String, Long> layerBytes = new LinkedHashMap<>();
         final Map<String, String> layerOperators = new LinkedHashMap<>();
         boolean usesMicrosoftDomain;
         private String currentLayer;
 
-        Rewrite(GraphProto source, int group, boolean symmetric) {
+        Rewrite(GraphProto source, int group, boolean symmetric, String sharedPrefix) {
             this.source = source;
             this.group = group;
             this.symmetric = symmetric;
+            this.sharedPrefix = sharedPrefix;
             source.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
             nodes = new ArrayList<>(source.getNodeList());
+        }
+
+        boolean holds(String initializer) {
+            return initializers.containsKey(initializer) && !removed.contains(initializer);
+        }
+
+        /** Rewrites the graphs held by this graph's nodes, each with its own layers. */
+        void rewriteNested(Pass pass) {
+            for (int i = 0; i < nodes.size(); i++) {
+                NodeProto n = nodes.get(i);
+                if (Subgraphs.of(n).isEmpty()) {
+                    continue;
+                }
+                NodeProto.Builder b = n.toBuilder();
+                for (int a = 0; a < b.getAttributeCount(); a++) {
+                    AttributeProto attribute = b.getAttribute(a);
+                    AttributeProto.Builder ab = attribute.toBuilder();
+                    if (attribute.hasG()) {
+                        ab.setG(pass.rewrite(attribute.getG(), pass.nestedPrefix()));
+                    }
+                    for (int k = 0; k < attribute.getGraphsCount(); k++) {
+                        ab.setGraphs(k, pass.rewrite(attribute.getGraphs(k), pass.nestedPrefix()));
+                    }
+                    b.setAttribute(a, ab);
+                }
+                nodes.set(i, b.build());
+            }
         }
 
         GraphProto finish() {
@@ -307,11 +369,13 @@ final class VariantWriter {
             return t.getName();
         }
 
+        /** A constant used by several layers of this graph, under this graph's own name for it. */
         private String shared(TensorProto t) {
-            if (shared.add(t.getName())) {
-                initializers.put(t.getName(), t);
+            String name = sharedPrefix + t.getName();
+            if (shared.add(name)) {
+                initializers.put(name, t.toBuilder().setName(name).build());
             }
-            return t.getName();
+            return name;
         }
 
         private String sharedLongs(String name, long... values) {

@@ -111,7 +111,10 @@ public class OnnxQuantizerTest {
                 new QuantizationSpec(4, 32, true), "a/b"));
         assertEquals(before, models.list().size());
         QuantizedModel q = quantizer.quantize("image-classifier", new QuantizationSpec(8, 32, true), null);
-        expect("has no float32 weight", () -> quantizer.quantize(q.variant().id(), new QuantizationSpec(4, 32, true), "again"));
+        expect("has nothing to quantize: no float32 initializer of rank 2 or more", () -> quantizer.quantize(q.variant().id(), new QuantizationSpec(4, 32, true), "again"));
+        // the quantized variant's codes and scales are the reason
+        expect("6 read by a quantization operator (codes, scales or zero points)", () -> quantizer.quantize(q.variant().id(),
+                new QuantizationSpec(4, 32, true), "again"));
         assertEquals(before + 1, models.list().size());
     }
 

@@ -80,7 +80,7 @@ public class VariantWriterTest {
 
     private void check(String name, int bits, int group, boolean symmetric) throws Exception {
         ModelProto model = ModelProto.parseFrom(demo(name));
-        List<Layer> layers = LayerScanner.scan(model.getGraph());
+        List<Layer> layers = LayerScanner.scan(model.getGraph()).layers();
         Map<String, Integer> plan = new HashMap<>();
         layers.forEach(l -> plan.put(l.name(), bits));
         VariantWriter.Written w = writer.write(model, layers, plan, group, symmetric);
@@ -112,7 +112,7 @@ public class VariantWriterTest {
     @Test
     public void operatorsAreTheOnesOnnxRuntimeWebRuns() throws Exception {
         ModelProto model = ModelProto.parseFrom(demo("text-encoder"));
-        List<Layer> layers = LayerScanner.scan(model.getGraph());
+        List<Layer> layers = LayerScanner.scan(model.getGraph()).layers();
         for (int bits : new int[] {2, 3, 4, 8}) {
             Map<String, Integer> plan = new HashMap<>();
             layers.forEach(l -> plan.put(l.name(), bits));
