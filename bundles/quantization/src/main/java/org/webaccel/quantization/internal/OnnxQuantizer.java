@@ -221,10 +221,6 @@ public final class OnnxQuantizer implements Quantizer {
         }
         ModelDescriptor d = models.find(ref.name(), ref.version()).orElseThrow(() -> new QuantizationException("unknown model '"
                 + model + "'; known models: " + models.list().stream().map(ModelDescriptor::id).toList()));
-        if (!SeededInputs.supports(d)) {
-            throw new QuantizationException("model '" + d.id() + "' has inputs other than float32, int64 and int32; "
-                    + "calibration inputs cannot be made for it");
-        }
         try {
             byte[] bytes = Files.readAllBytes(models.modelFile(d));
             ModelProto proto = ModelProto.parseFrom(bytes);

@@ -90,7 +90,7 @@ public final class PoolVariantEvaluator implements VariantEvaluator {
     private void warmRuntimes(List<ModelDescriptor> measured, ExecutionProvider ep) throws InterruptedException {
         List<String> ids = measured.stream().map(ModelDescriptor::id).toList();
         ModelDescriptor other = models.list().stream()
-                .filter(m -> !ids.contains(m.id()) && SeededInputs.supports(m))
+                .filter(m -> !ids.contains(m.id()))
                 .min(java.util.Comparator.comparingLong(this::size)).orElse(null);
         if (other == null) {
             return; // nothing else to warm with: loads then include the runtime's start

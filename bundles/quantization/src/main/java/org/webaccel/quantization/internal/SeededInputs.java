@@ -1,7 +1,5 @@
 package org.webaccel.quantization.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +10,7 @@ import org.webaccel.api.model.ModelDescriptor;
 import org.webaccel.api.model.TensorSpec;
 import org.webaccel.api.tensor.DType;
 import org.webaccel.api.tensor.Tensor;
+import org.webaccel.api.tensor.TensorBuilder;
 
 /**
  * A fixed set of inputs for a model, from its signature and a seed: the same seed gives the same
@@ -43,23 +42,24 @@ final class SeededInputs {
     }
 
     private static Tensor tensor(TensorSpec spec, long[] shape, SplittableRandom random, int index) {
-        int n = (int) Tensor.elementCount(shape);
+        TensorBuilder b = new TensorBuilder(spec.dtype(), shape);
         long last = shape.length == 0 ? 1 : shape[shape.length - 1];
-        ByteBuffer b = ByteBuffer.allocate(n * spec.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         long[] range = spec.valueRange() == null ? new long[] {0, 9} : spec.valueRange();
         boolean mask = range[0] == 0 && range[1] == 1;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < b.count(); i++) {
             long value = mask ? (i % last < last - (index % 4) ? 1 : 0)
                     : range[0] + random.nextLong(range[1] - range[0] + 1);
-            switch (spec.dtype()) {
-                case FLOAT32 -> b.putFloat((float) (random.nextDouble() * 2 - 1));
-                case INT64 -> b.putLong(value);
-                case INT32 -> b.putInt((int) value);
-                default -> throw new IllegalArgumentException("input '" + spec.name() + "' is " + spec.dtype()
-                        + "; seeded inputs are made for float32, int64 and int32 only");
+            if (spec.dtype().isFloat()) {
+                b.addNumber(random.nextDouble() * 2 - 1);
+            } else if (spec.dtype() == DType.BOOL) {
+                b.addBoolean((value & 1) == 1);
+            } else if (spec.dtype() == DType.STRING) {
+                b.addString("w" + value);
+            } else {
+                b.addInteger(value);
             }
         }
-        return Tensor.wrap(spec.dtype(), shape, b.array());
+        return b.build();
     }
 
     /**
@@ -72,7 +72,8 @@ final class SeededInputs {
         for (TensorSpec spec : model.inputs()) {
             Tensor t = inputs.get(spec.name());
             long[] range = spec.valueRange() == null ? new long[] {0, 9} : spec.valueRange();
-            String values = spec.dtype() == DType.FLOAT32 ? "uniform in [-1, 1)"
+            String values = spec.dtype().isFloat() ? "uniform in [-1, 1)"
+                    : spec.dtype() == DType.STRING ? "words w" + range[0] + "..w" + range[1]
                     : range[0] == 0 && range[1] == 1 ? "a 0/1 mask" : "in " + range[0] + ".." + range[1];
             parts.add(spec.name() + " " + java.util.Arrays.toString(t.shape()) + " "
                     + spec.dtype().name().toLowerCase(java.util.Locale.ROOT) + " " + values);
@@ -80,9 +81,4 @@ final class SeededInputs {
         return String.join(", ", parts);
     }
 
-    /** @return whether {@link #generate} can make inputs for every input of the model */
-    static boolean supports(ModelDescriptor model) {
-        return model.inputs().stream().allMatch(s -> s.dtype() == DType.FLOAT32 || s.dtype() == DType.INT64
-                || s.dtype() == DType.INT32);
-    }
 }
