@@ -232,17 +232,7 @@ public final class ProtocolClient {
     public static Tensor tensor(DType dtype, long[] shape, JsonNode data) {
         TensorBuilder b = new TensorBuilder(dtype, shape);
         for (JsonNode v : data) {
-            if (v.isTextual()) {
-                b.addString(v.textValue());
-            } else if (v.isBoolean()) {
-                b.addBoolean(v.booleanValue());
-            } else if (v.isBigInteger()) {
-                b.addInteger(v.bigIntegerValue());
-            } else if (v.isIntegralNumber()) {
-                b.addInteger(v.longValue());
-            } else {
-                b.addNumber(v.doubleValue());
-            }
+            b.add(v.isNumber() ? v.numberValue() : v.isBoolean() ? (Object) v.booleanValue() : v.textValue());
         }
         return b.build();
     }

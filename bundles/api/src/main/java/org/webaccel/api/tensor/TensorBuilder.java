@@ -144,6 +144,32 @@ public final class TensorBuilder {
     }
 
     /**
+     * Adds a value as a parser gives it: an integer ({@code Long}, {@code Integer}, {@code Short}, {@code Byte} or
+     * {@code BigInteger}), another number (a fraction), a {@code Boolean} or a {@code String}.
+     *
+     * @throws IllegalArgumentException for a value the element type does not take, or null or another kind
+     */
+    public TensorBuilder add(Object value) {
+        if (value instanceof BigInteger big) {
+            return addInteger(big);
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return addInteger(((Number) value).longValue());
+        }
+        if (value instanceof Number number) {
+            return addNumber(number.doubleValue());
+        }
+        if (value instanceof Boolean b) {
+            return addBoolean(b);
+        }
+        if (value instanceof String text) {
+            return addString(text);
+        }
+        throw new IllegalArgumentException("is " + (value == null ? "null" : "of class " + value.getClass().getName())
+                + ", not a number, boolean or string");
+    }
+
+    /**
      * Adds a boolean to a bool tensor.
      *
      * @throws IllegalArgumentException unless the element type is bool

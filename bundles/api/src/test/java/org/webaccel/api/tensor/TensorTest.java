@@ -174,6 +174,19 @@ public class TensorTest {
                 + "given");
     }
 
+    @Test
+    public void theBuilderTakesValuesAsAParserGivesThem() {
+        Tensor t = new TensorBuilder(DType.FLOAT64, new long[] {3}).add(1).add(2.5).add(java.math.BigInteger.TEN)
+                .build();
+        assertArrayEquals(new double[] {1, 2.5, 10}, t.toDoubles(), 0);
+        assertEquals(List.of("a", true), List.of(new TensorBuilder(DType.STRING, new long[] {1}).add("a").build()
+                .toStrings()[0], new TensorBuilder(DType.BOOL, new long[] {1}).add(true).build().values().get(0)));
+        refused(() -> new TensorBuilder(DType.INT64, new long[] {1}).add(null), "is null, not a number, boolean or "
+                + "string");
+        refused(() -> new TensorBuilder(DType.INT64, new long[] {1}).add(new Object()), "is of class java.lang.Object, not a number, "
+                + "boolean or string");
+    }
+
     private static void refused(Runnable r, String message) {
         try {
             r.run();

@@ -3,7 +3,6 @@ package org.webaccel.endpoint.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,23 +67,11 @@ final class JsonTensorData {
 
     /** Adds one JSON value as what it is; the builder refuses it when the element type takes no such value. */
     static void add(TensorBuilder tensor, JsonNode v) {
-        if (v.isIntegralNumber()) {
-            BigInteger big = v.canConvertToLong() ? null : v.bigIntegerValue();
-            if (big == null) {
-                tensor.addInteger(v.longValue());
-            } else {
-                tensor.addInteger(big);
-            }
-        } else if (v.isNumber()) {
-            tensor.addNumber(v.doubleValue());
-        } else if (v.isBoolean()) {
-            tensor.addBoolean(v.booleanValue());
-        } else if (v.isTextual()) {
-            tensor.addString(v.textValue());
-        } else {
+        if (!v.isValueNode() || v.isNull()) {
             throw new IllegalArgumentException("is " + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
                     + ", not an element value");
         }
+        tensor.add(v.isNumber() ? v.numberValue() : v.isBoolean() ? (Object) v.booleanValue() : v.asText());
     }
 
     /**

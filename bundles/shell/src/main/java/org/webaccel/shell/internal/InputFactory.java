@@ -132,20 +132,10 @@ final class InputFactory {
         for (int i = 0; i < count; i++) {
             JsonNode v = data.get(i);
             try {
-                if (v.isIntegralNumber() && !v.canConvertToLong()) {
-                    b.addInteger(v.bigIntegerValue());
-                } else if (v.isIntegralNumber() && dtype == DType.BOOL) {
+                if (v.isIntegralNumber() && dtype == DType.BOOL) {
                     b.addBoolean(v.longValue() != 0); // 0 and 1 are as good as false and true here
-                } else if (v.isIntegralNumber()) {
-                    b.addInteger(v.longValue());
-                } else if (v.isNumber()) {
-                    b.addNumber(v.doubleValue());
-                } else if (v.isBoolean()) {
-                    b.addBoolean(v.booleanValue());
-                } else if (v.isTextual()) {
-                    b.addString(v.textValue());
                 } else {
-                    throw new IllegalArgumentException("is not a number, boolean or string");
+                    b.add(v.isNumber() ? v.numberValue() : v.isBoolean() ? (Object) v.booleanValue() : v.textValue());
                 }
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(where + ": data[" + i + "] = " + v + " " + e.getMessage());
