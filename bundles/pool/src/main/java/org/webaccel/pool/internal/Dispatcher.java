@@ -2,7 +2,6 @@ package org.webaccel.pool.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.webaccel.api.DeadlineExceededException;
-import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.InferenceException;
 import org.webaccel.api.InferenceFailedException;
 import org.webaccel.api.InferenceResult;
@@ -156,7 +154,8 @@ final class Dispatcher {
                 refusals.add(() -> turn.completeExceptionally(new TurnFailed(new TensorGoneException(
                         refs.iterator().next(), "shared tensors " + refs + " of request " + t.request.id + " are gone: "
                         + "worker " + holder + " that held them closed; compute them again"))));
-            } else if ((unloadable = notLoadable(t)) != null) {
+            } else if ((unloadable = state.sessionFailures.refusal(t, () -> workers.providersFor(t.route)))
+                    != null) {
                 out.add(t);
                 CompletableFuture<Ran> turn = t.turn;
                 int runs = t.runs;
@@ -174,38 +173,6 @@ final class Dispatcher {
             }
         }
         out.forEach(queue::remove);
-    }
-
-    /**
-     * Under the lock: whether the request's model cannot be loaded on any provider it may run on. A request for
-     * webgpu or webnn falls back to wasm when the model cannot be loaded on its provider (as it does for an
-     * operator the provider lacks); one that leaves the choice to the pool may run on any provider its workers
-     * offer.
-     *
-     * @return why no provider it may run on can load its model, or null when one can (or may: a worker starts)
-     */
-    private String notLoadable(Ticket t) {
-        SessionFailures failures = state.sessionFailures;
-        String model = t.request.model.id();
-        Route route = t.route;
-        if (route.ep() != ExecutionProvider.AUTO) {
-            if (failures.loadable(model, route.ep())) {
-                return null;
-            }
-            if (route.ep() != ExecutionProvider.WASM && failures.loadable(model, ExecutionProvider.WASM)) {
-                t.route = route.fallBackToWasm();
-                return null;
-            }
-            // The provider asked for first, then wasm, which it would have fallen back to.
-            return route.ep() == ExecutionProvider.WASM ? failures.why(model, EnumSet.of(ExecutionProvider.WASM))
-                    : failures.why(model, EnumSet.of(route.ep())) + "; "
-                            + failures.why(model, EnumSet.of(ExecutionProvider.WASM));
-        }
-        Set<ExecutionProvider> offered = workers.providersFor(route);
-        if (offered == null || offered.isEmpty() || !failures.loadableOf(model, offered).isEmpty()) {
-            return null;
-        }
-        return failures.why(model, offered);
     }
 
     /** Under the lock: a batch below its preferred size waits; one timer per model dispatches again. */

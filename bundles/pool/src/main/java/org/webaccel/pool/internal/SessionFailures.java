@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.SessionFailure;
@@ -92,5 +93,38 @@ final class SessionFailures {
         byModel.values().forEach(m -> out.addAll(m.values()));
         out.sort(Comparator.comparing(SessionFailure::model).thenComparing(SessionFailure::provider));
         return out;
+    }
+
+    /**
+     * Under the pool's lock: whether the request's model cannot be loaded on any provider it may run on. A request for
+     * webgpu or webnn falls back to wasm when the model cannot be loaded on its provider (as it does for an
+     * operator the provider lacks); one that leaves the choice to the pool may run on any provider its workers
+     * offer.
+     *
+     * @param providersOffered the providers the workers that could serve the request offer
+     * @return why no provider it may run on can load its model, or null when one can (or may: a worker starts)
+     */
+    String refusal(Ticket t, Supplier<Set<ExecutionProvider>> providersOffered) {
+        SessionFailures failures = this;
+        String model = t.request.model.id();
+        Route route = t.route;
+        if (route.ep() != ExecutionProvider.AUTO) {
+            if (failures.loadable(model, route.ep())) {
+                return null;
+            }
+            if (route.ep() != ExecutionProvider.WASM && failures.loadable(model, ExecutionProvider.WASM)) {
+                t.route = route.fallBackToWasm();
+                return null;
+            }
+            // The provider asked for first, then wasm, which it would have fallen back to.
+            return route.ep() == ExecutionProvider.WASM ? failures.why(model, EnumSet.of(ExecutionProvider.WASM))
+                    : failures.why(model, EnumSet.of(route.ep())) + "; "
+                            + failures.why(model, EnumSet.of(ExecutionProvider.WASM));
+        }
+        Set<ExecutionProvider> offered = providersOffered.get();
+        if (offered == null || offered.isEmpty() || !failures.loadableOf(model, offered).isEmpty()) {
+            return null;
+        }
+        return failures.why(model, offered);
     }
 }
