@@ -62,12 +62,12 @@ final class NodeUpgrades {
             NodeProto split = opset < 13 ? attributeAsInput(n, "split", 1, graph) : n;
             boolean sizesGiven = split.getInputCount() > 1 && !split.getInput(1).isEmpty();
             return List.of(opset < 18 && !sizesGiven && attribute(split, "num_outputs").isEmpty()
-                    ? split.toBuilder().addAttribute(VariantWriter.intAttr("num_outputs", split.getOutputCount())).build()
+                    ? split.toBuilder().addAttribute(Protos.intAttr("num_outputs", split.getOutputCount())).build()
                     : split);
         } else if (opset < 13 && SOFTMAX_FAMILY.contains(op)) {
             return flattenedSoftmax(n);
         } else if (opset < 16 && op.equals("RoiAlign") && attribute(n, "coordinate_transformation_mode").isEmpty()) {
-            return List.of(n.toBuilder().addAttribute(VariantWriter.stringAttr("coordinate_transformation_mode",
+            return List.of(n.toBuilder().addAttribute(Protos.stringAttr("coordinate_transformation_mode",
                     "output_half_pixel")).build());
         } else if (opset < 20 && op.equals("GridSample")) {
             return List.of(gridSampleModes(n));
@@ -105,9 +105,9 @@ final class NodeUpgrades {
         return List.of(
                 NodeProto.newBuilder().setOpType("Shape").addInput(n.getInput(0)).addOutput(shape).build(),
                 NodeProto.newBuilder().setOpType("Flatten").addInput(n.getInput(0)).addOutput(flat)
-                        .addAttribute(VariantWriter.intAttr("axis", axis)).build(),
+                        .addAttribute(Protos.intAttr("axis", axis)).build(),
                 withoutAttribute(n, "axis").setInput(0, flat).setOutput(0, result)
-                        .addAttribute(VariantWriter.intAttr("axis", 1)).build(),
+                        .addAttribute(Protos.intAttr("axis", 1)).build(),
                 NodeProto.newBuilder().setOpType("Reshape").addInput(result).addInput(shape)
                         .addOutput(n.getOutput(0)).build());
     }

@@ -194,7 +194,7 @@ final class VariantWriter {
             }
             int n = layer.rows();
             int k = layer.cols();
-            float[] nk = transposed ? transpose(weight, k, n) : weight;
+            float[] nk = transposed ? Protos.transpose(weight, k, n) : weight;
             QuantizedMatrix q = BlockQuantizer.quantize(nk, n, k, bits, group, symmetric);
             int blocks = q.blocksPerRow();
             String base = layer.name() + ".nbits";
@@ -203,10 +203,10 @@ final class VariantWriter {
             String zeroPoints = null;
             if (matMulNBitsWidths.contains(bits)) {
                 kernelBits = bits;
-                weightName = add(tensor(base + ".weight", DataType.UINT8_VALUE,
+                weightName = add(Protos.tensor(base + ".weight", DataType.UINT8_VALUE,
                         BitPacking.packDense(q.codes(), bits), n, blocks, group * bits / 8));
                 if (!symmetric) {
-                    zeroPoints = add(tensor(base + ".zero_points", DataType.UINT8_VALUE,
+                    zeroPoints = add(Protos.tensor(base + ".zero_points", DataType.UINT8_VALUE,
                             packRows(q.zeroPoints(), n, blocks, bits), n * ((blocks * bits + 7) / 8)));
                 }
             } else {
@@ -214,9 +214,9 @@ final class VariantWriter {
                 kernelBits = 8;
                 weightName = decodePlanes(base, q.codes(), bits, new long[] {n, blocks, group});
                 zeroPoints = symmetric ? constantZeroPoints(base, bits, n * blocks)
-                        : add(tensor(base + ".zero_points", DataType.UINT8_VALUE, q.zeroPoints(), n * blocks));
+                        : add(Protos.tensor(base + ".zero_points", DataType.UINT8_VALUE, q.zeroPoints(), n * blocks));
             }
-            String scales = add(floats(base + ".scales", q.scales(), n * blocks));
+            String scales = add(Protos.floats(base + ".scales", q.scales(), n * blocks));
             usesMicrosoftDomain = true;
             layerOperators.put(layer.name(), "MatMulNBits(" + kernelBits + ")");
             for (int index : users) {
@@ -230,8 +230,8 @@ final class VariantWriter {
                 String out = gemmBias ? user.getOutput(0) + ".nbits" : user.getOutput(0);
                 NodeProto mm = NodeProto.newBuilder().setName(user.getName() + ".nbits").setOpType("MatMulNBits")
                         .setDomain(MS_DOMAIN).addAllInput(inputs).addOutput(out)
-                        .addAttribute(intAttr("K", k)).addAttribute(intAttr("N", n))
-                        .addAttribute(intAttr("bits", kernelBits)).addAttribute(intAttr("block_size", group))
+                        .addAttribute(Protos.intAttr("K", k)).addAttribute(Protos.intAttr("N", n))
+                        .addAttribute(Protos.intAttr("bits", kernelBits)).addAttribute(Protos.intAttr("block_size", group))
                         .build();
                 nodes.set(index, mm);
                 if (gemmBias) {
@@ -270,21 +270,21 @@ final class VariantWriter {
                     zeroPoints = null;
                 } else {
                     type = bits == 4 ? UINT4 : DataType.UINT8_VALUE;
-                    zeroPoints = add(tensor(base + ".zero_points", type,
+                    zeroPoints = add(Protos.tensor(base + ".zero_points", type,
                             BitPacking.packDense(q.zeroPoints(), bits), rows, blocks));
                 }
-                codes = add(tensor(base + ".codes", type, BitPacking.packDense(values, bits), rows, cols));
+                codes = add(Protos.tensor(base + ".codes", type, BitPacking.packDense(values, bits), rows, cols));
             } else {
                 String padded = decodePlanes(base, q.codes(), bits, new long[] {rows, (long) blocks * group});
                 codes = padded;
                 if ((long) blocks * group != cols) {
                     codes = node(base + ".codes", "Slice", List.of(padded, sharedLongs("quant.zero", 0),
-                            add(longs(base + ".cols", cols)), sharedLongs("quant.axis1", 1)));
+                            add(Protos.longs(base + ".cols", cols)), sharedLongs("quant.axis1", 1)));
                 }
                 zeroPoints = symmetric ? constantZeroPoints(base, bits, rows, blocks)
-                        : add(tensor(base + ".zero_points", DataType.UINT8_VALUE, q.zeroPoints(), rows, blocks));
+                        : add(Protos.tensor(base + ".zero_points", DataType.UINT8_VALUE, q.zeroPoints(), rows, blocks));
             }
-            String scales = add(floats(base + ".scales", q.scales(), rows, blocks));
+            String scales = add(Protos.floats(base + ".scales", q.scales(), rows, blocks));
             List<String> inputs = new ArrayList<>(List.of(codes, scales));
             if (zeroPoints != null) {
                 inputs.add(zeroPoints);
@@ -292,10 +292,10 @@ final class VariantWriter {
             boolean reshape = layer.dims().length != 2;
             String out = reshape ? base + ".matrix" : layer.name();
             prologue.add(NodeProto.newBuilder().setName(base).setOpType("DequantizeLinear").addAllInput(inputs)
-                    .addOutput(out).addAttribute(intAttr("axis", 1)).addAttribute(intAttr("block_size", group)).build());
+                    .addOutput(out).addAttribute(Protos.intAttr("axis", 1)).addAttribute(Protos.intAttr("block_size", group)).build());
             if (reshape) {
                 prologue.add(NodeProto.newBuilder().setName(base + ".reshape").setOpType("Reshape")
-                        .addInput(out).addInput(add(longs(base + ".shape", layer.dims()))).addOutput(layer.name()).build());
+                        .addInput(out).addInput(add(Protos.longs(base + ".shape", layer.dims()))).addOutput(layer.name()).build());
             }
             layerOperators.put(layer.name(), "DequantizeLinear(" + (bits == 4 || bits == 8 ? bits : 8) + ")");
         }
@@ -306,7 +306,7 @@ final class VariantWriter {
          * @return the name of the decoded tensor
          */
         private String decodePlanes(String base, byte[] codes, int bits, long[] shape) {
-            String planes = add(tensor(base + ".planes", DataType.UINT8_VALUE, BitPacking.packPlanes(codes, bits),
+            String planes = add(Protos.tensor(base + ".planes", DataType.UINT8_VALUE, BitPacking.packPlanes(codes, bits),
                     bits, codes.length / 8));
             byte[] steps = new byte[8];
             for (int i = 0; i < 8; i++) {
@@ -316,23 +316,23 @@ final class VariantWriter {
             for (int i = 0; i < bits; i++) {
                 planeSteps[i] = (byte) i;
             }
-            String bitShifts = shared(tensor("quant.bit_shifts", DataType.UINT8_VALUE, steps, 8));
-            String one = shared(tensor("quant.one", DataType.UINT8_VALUE, new byte[] {1}));
-            String planeShifts = shared(tensor("quant.plane_shifts" + bits, DataType.UINT8_VALUE, planeSteps, bits, 1, 1));
+            String bitShifts = shared(Protos.tensor("quant.bit_shifts", DataType.UINT8_VALUE, steps, 8));
+            String one = shared(Protos.tensor("quant.one", DataType.UINT8_VALUE, new byte[] {1}));
+            String planeShifts = shared(Protos.tensor("quant.plane_shifts" + bits, DataType.UINT8_VALUE, planeSteps, bits, 1, 1));
             String column = node(base + ".planes3d", "Unsqueeze", List.of(planes, sharedLongs("quant.axis2", 2)));
-            String spread = node(base + ".bits", "BitShift", List.of(column, bitShifts), stringAttr("direction", "RIGHT"));
+            String spread = node(base + ".bits", "BitShift", List.of(column, bitShifts), Protos.stringAttr("direction", "RIGHT"));
             String bit = node(base + ".bit", "BitwiseAnd", List.of(spread, one));
-            String placed = node(base + ".placed", "BitShift", List.of(bit, planeShifts), stringAttr("direction", "LEFT"));
-            String wide = node(base + ".wide", "Cast", List.of(placed), intAttr("to", DataType.INT32_VALUE));
-            String sum = node(base + ".sum", "ReduceSum", List.of(wide, sharedLongs("quant.axis0", 0)), intAttr("keepdims", 0));
-            String narrow = node(base + ".codes8", "Cast", List.of(sum), intAttr("to", DataType.UINT8_VALUE));
-            return node(base + ".decoded", "Reshape", List.of(narrow, add(longs(base + ".decoded_shape", shape))));
+            String placed = node(base + ".placed", "BitShift", List.of(bit, planeShifts), Protos.stringAttr("direction", "LEFT"));
+            String wide = node(base + ".wide", "Cast", List.of(placed), Protos.intAttr("to", DataType.INT32_VALUE));
+            String sum = node(base + ".sum", "ReduceSum", List.of(wide, sharedLongs("quant.axis0", 0)), Protos.intAttr("keepdims", 0));
+            String narrow = node(base + ".codes8", "Cast", List.of(sum), Protos.intAttr("to", DataType.UINT8_VALUE));
+            return node(base + ".decoded", "Reshape", List.of(narrow, add(Protos.longs(base + ".decoded_shape", shape))));
         }
 
         /** Zero points that are all {@code 2^(bits-1)}: a ConstantOfShape that the session folds away. */
         private String constantZeroPoints(String base, int bits, long... shape) {
-            TensorProto value = tensor("value", DataType.UINT8_VALUE, new byte[] {(byte) (1 << (bits - 1))}, 1);
-            return node(base + ".zero_points", "ConstantOfShape", List.of(add(longs(base + ".zero_points_shape", shape))),
+            TensorProto value = Protos.tensor("value", DataType.UINT8_VALUE, new byte[] {(byte) (1 << (bits - 1))}, 1);
+            return node(base + ".zero_points", "ConstantOfShape", List.of(add(Protos.longs(base + ".zero_points_shape", shape))),
                     AttributeProto.newBuilder().setName("value").setType(AttributeType.TENSOR).setT(value).build());
         }
 
@@ -379,7 +379,7 @@ final class VariantWriter {
         }
 
         private String sharedLongs(String name, long... values) {
-            return shared(longs(name, values));
+            return shared(Protos.longs(name, values));
         }
 
         private String node(String output, String op, List<String> inputs, AttributeProto... attributes) {
@@ -403,44 +403,5 @@ final class VariantWriter {
             System.arraycopy(BitPacking.packDense(row, bits), 0, out, r * rowBytes, rowBytes);
         }
         return out;
-    }
-
-    static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = m[r * cols + c];
-            }
-        }
-        return t;
-    }
-
-    static TensorProto tensor(String name, int type, byte[] raw, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type).setRawData(ByteString.copyFrom(raw));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
-
-    static TensorProto floats(String name, float[] values, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return tensor(name, DataType.FLOAT_VALUE, b.array(), dims);
-    }
-
-    static TensorProto longs(String name, long... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(values);
-        return tensor(name, DataType.INT64_VALUE, b.array(), values.length);
-    }
-
-    static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.INT).setI(value).build();
-    }
-
-    static AttributeProto stringAttr(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(value)).build();
     }
 }

@@ -46,10 +46,10 @@ public class OpsetUpgradeTest {
         GraphProto g = GraphProto.newBuilder().setName("old")
                 .addInput(floatValue("x", 2, 3, 4))
                 // Softmax-11 over the input flattened to [2, 12] at axis 1: not Softmax-13 over axis 1 alone
-                .addNode(node("Softmax", new String[] {"x"}, new String[] {"s"}, VariantWriter.intAttr("axis", 1)))
+                .addNode(node("Softmax", new String[] {"x"}, new String[] {"s"}, Protos.intAttr("axis", 1)))
                 .addNode(node("Unsqueeze", new String[] {"s"}, new String[] {"u"}, ints("axes", 0)))
                 .addNode(node("Squeeze", new String[] {"u"}, new String[] {"q"}, ints("axes", 0)))
-                .addNode(node("Split", new String[] {"q"}, new String[] {"a", "b"}, VariantWriter.intAttr("axis", 2),
+                .addNode(node("Split", new String[] {"q"}, new String[] {"a", "b"}, Protos.intAttr("axis", 2),
                         ints("split", 1, 3)))
                 .addNode(node("ReduceSum", new String[] {"b"}, new String[] {"r"}, ints("axes", 2)))
                 .addNode(node("ReduceMean", new String[] {"a"}, new String[] {"m"}, ints("axes", 1)))
@@ -76,7 +76,7 @@ public class OpsetUpgradeTest {
         GraphProto g = GraphProto.newBuilder().setName("gn").addInput(floatValue("x", 1, 4, 2))
                 .addInitializer(TestGraphs.floats("scale", 1, 2)).addInitializer(TestGraphs.floats("bias", 2, 2))
                 .addNode(node("GroupNormalization", new String[] {"x", "scale", "bias"}, new String[] {"y"},
-                        VariantWriter.intAttr("num_groups", 2)))
+                        Protos.intAttr("num_groups", 2)))
                 .addOutput(floatValue("y", 1, 4, 2)).build();
         try {
             OpsetUpgrade.upgrade(TestGraphs.model(g, 18, 8));
@@ -98,11 +98,11 @@ public class OpsetUpgradeTest {
     public void splitWithoutSizesAndRoiAlignsOldDefaultModeKeepTheirMeaningFromOpset13() throws Exception {
         GraphProto g = GraphProto.newBuilder().setName("rois")
                 .addInput(floatValue("x", 1, 1, 8, 8))
-                .addInitializer(VariantWriter.floats("rois", new float[] {0.5f, 1.5f, 6f, 5f}, 1, 4))
+                .addInitializer(Protos.floats("rois", new float[] {0.5f, 1.5f, 6f, 5f}, 1, 4))
                 .addInitializer(TestGraphs.longs("batch", 0))
                 .addNode(node("RoiAlign", new String[] {"x", "rois", "batch"}, new String[] {"r"},
-                        VariantWriter.intAttr("output_height", 2), VariantWriter.intAttr("output_width", 3)))
-                .addNode(node("Split", new String[] {"x"}, new String[] {"top", "bottom"}, VariantWriter.intAttr("axis", 2)))
+                        Protos.intAttr("output_height", 2), Protos.intAttr("output_width", 3)))
+                .addNode(node("Split", new String[] {"x"}, new String[] {"top", "bottom"}, Protos.intAttr("axis", 2)))
                 .addOutput(floatValue("r", 1, 1, 2, 3)).addOutput(floatValue("top", 1, 1, 4, 8))
                 .addOutput(floatValue("bottom", 1, 1, 4, 8)).build();
         ModelProto model = TestGraphs.model(g, 13, 7);
@@ -117,10 +117,10 @@ public class OpsetUpgradeTest {
     public void gridSampleKeepsItsModeUnderItsNewName() throws Exception {
         GraphProto g = GraphProto.newBuilder().setName("grid")
                 .addInput(floatValue("x", 1, 1, 4, 4))
-                .addInitializer(VariantWriter.floats("grid", new float[] {-0.9f, -0.3f, 0.2f, 0.7f, 0.5f, -0.5f, 0.1f,
+                .addInitializer(Protos.floats("grid", new float[] {-0.9f, -0.3f, 0.2f, 0.7f, 0.5f, -0.5f, 0.1f,
                         0.9f}, 1, 2, 2, 2))
                 .addNode(node("GridSample", new String[] {"x", "grid"}, new String[] {"y"},
-                        VariantWriter.stringAttr("mode", "bicubic"), VariantWriter.intAttr("align_corners", 1)))
+                        Protos.stringAttr("mode", "bicubic"), Protos.intAttr("align_corners", 1)))
                 .addOutput(floatValue("y", 1, 1, 2, 2)).build();
         ModelProto model = TestGraphs.model(g, 16, 8);
         assertSameOutputs(model, input(1, 1, 4, 4));
@@ -132,7 +132,7 @@ public class OpsetUpgradeTest {
     public void dftTakesItsAxisAsAnInputFromOpset20() throws Exception {
         GraphProto g = GraphProto.newBuilder().setName("dft")
                 .addInput(floatValue("x", 2, 8, 1))
-                .addNode(node("DFT", new String[] {"x"}, new String[] {"y"}, VariantWriter.intAttr("onesided", 1)))
+                .addNode(node("DFT", new String[] {"x"}, new String[] {"y"}, Protos.intAttr("onesided", 1)))
                 .addOutput(floatValue("y", 2, 5, 2)).build();
         assertSameOutputs(TestGraphs.model(g, 17, 8), input(2, 8, 1));
     }

@@ -30,7 +30,7 @@ final class TestGraphs {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (r.nextDouble() * 2 - 1) * 0.2f;
         }
-        return VariantWriter.floats(name, v, dims);
+        return Protos.floats(name, v, dims);
     }
 
     static NodeProto node(String op, String[] inputs, String[] outputs, AttributeProto... attributes) {
@@ -112,7 +112,7 @@ final class TestGraphs {
         GraphProto thenBranch = GraphProto.newBuilder().setName("then")
                 .addInitializer(floats("branch.w", 5, 32, 32))
                 .addInitializer(floats("dup", 8, 16, 16))
-                .addNode(node("Gemm", new String[] {"h", "w2"}, new String[] {"y"}, VariantWriter.intAttr("transB", 1)))
+                .addNode(node("Gemm", new String[] {"h", "w2"}, new String[] {"y"}, Protos.intAttr("transB", 1)))
                 .addNode(node("MatMul", new String[] {"y", "branch.w"}, new String[] {"y2"}))
                 .addNode(node("ReduceMean", new String[] {"y2"}, new String[] {"then_mean"}, ints("axes", 1)))
                 .addNode(node("ReduceMean", new String[] {"dup"}, new String[] {"then_dup"}, ints("axes", 0, 1)))
@@ -136,7 +136,7 @@ final class TestGraphs {
                 .addInitializer(bool("cond", true))
                 .addNode(node("Constant", new String[0], new String[] {"const"},
                         tensor("value", floats("ignored", 7, 2, 2))))
-                .addNode(node("Gemm", new String[] {"x", "w1", "b1"}, new String[] {"h0"}, VariantWriter.intAttr("transB", 1)))
+                .addNode(node("Gemm", new String[] {"x", "w1", "b1"}, new String[] {"h0"}, Protos.intAttr("transB", 1)))
                 .addNode(node("Reshape", new String[] {"h0", "shape"}, new String[] {"h"}))
                 .addNode(node("If", new String[] {"cond"}, new String[] {"out"}, graph("then_branch", thenBranch),
                         graph("else_branch", elseBranch)))

@@ -67,9 +67,9 @@ public class VariantWriterTest {
                 float[] w = new float[b.remaining() / 4];
                 b.asFloatBuffer().get(w);
                 boolean matmul = l.kind() == Layer.Kind.MATMUL_NBITS && !t.getName().startsWith("classifier");
-                float[] m = matmul ? VariantWriter.transpose(w, l.cols(), l.rows()) : w;
+                float[] m = matmul ? Protos.transpose(w, l.cols(), l.rows()) : w;
                 float[] d = BlockQuantizer.quantize(m, l.rows(), l.cols(), plan.get(l.name()), group, symmetric).dequantize();
-                float[] back = matmul ? VariantWriter.transpose(d, l.rows(), l.cols()) : d;
+                float[] back = matmul ? Protos.transpose(d, l.rows(), l.cols()) : d;
                 ByteBuffer out = ByteBuffer.allocate(back.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 out.asFloatBuffer().put(back);
                 g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(out.array())));
