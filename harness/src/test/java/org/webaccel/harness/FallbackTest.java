@@ -107,8 +107,11 @@ public class FallbackTest {
                     ref.assertMatches(repository.modelFile(m), in.get(i), r, 1e-5);
                 }
                 PoolStatus after = pool.status();
-                assertEquals(6, scripted.refusals.get());
-                assertEquals("one retry each", 6, after.retried() - before.retried());
+                // The first refusal is recorded for the backend's WebGPU: requests placed after it go to wasm at
+                // once; only those already sent (2 workers, 2 requests each at the most) were refused too.
+                int refused = scripted.refusals.get();
+                assertTrue("refused " + refused, refused >= 1 && refused <= 4);
+                assertEquals("one retry each refused one", refused, after.retried() - before.retried());
                 assertEquals(0, after.failed() - before.failed());
             } finally {
                 pool.resume("chromium");

@@ -498,11 +498,20 @@ public class InferenceProtocolTest {
         assertStatus(500, r);
         assertTrue(error(r), error(r).startsWith("model broken:1 failed in worker "));
         assertTrue(error(r), error(r).contains(" while creating its session on wasm: "));
-        // The pool recorded it for wasm: the next request is refused at once, without running.
-        HttpResponse<byte[]> again = client.post("/v2/models/broken/infer", ProtocolClient.inferRequest(
-                Map.of("x", Tensor.ofFloats(new long[] {1, 4}, 1, 2, 3, 4)), false, parameters(), null));
-        assertStatus(500, again);
+        // The pool recorded it for wasm of that backend: the next request tries the other backend's pages (Chromium
+        // and Firefox serve here), and once each failed, a request is refused at once, without running.
+        HttpResponse<byte[]> again = r;
+        int failedInAPage = 1;
+        while (error(again).startsWith("model broken:1 failed in worker ") && failedInAPage <= 2) {
+            again = client.post("/v2/models/broken/infer", ProtocolClient.inferRequest(
+                    Map.of("x", Tensor.ofFloats(new long[] {1, 4}, 1, 2, 3, 4)), false, parameters(), null));
+            assertStatus(500, again);
+            failedInAPage += error(again).startsWith("model broken:1 failed in worker ") ? 1 : 0;
+        }
         assertTrue(error(again), error(again).startsWith("model broken:1 is not loadable on provider wasm: "));
+        assertTrue(error(again), error(again).contains("(backend chromium)") && error(again).contains("(backend "
+                + "firefox)"));
+        assertEquals("one failure in a page per backend", 2, failedInAPage);
 
         Map<String, Tensor> inputs = TestInputs.random(descriptor("image-classifier"), 5, 1);
         assertMatchesReference("image-classifier", inputs, client.post("/v2/models/image-classifier/infer",

@@ -513,7 +513,7 @@ public class RealModelsInFelixTest {
             for (String ep : List.of("wasm", "webgpu")) {
                 String detail = sessionFailures(model).stream().filter(f -> f.provider().id().equals(ep)).findFirst()
                         .orElseThrow().reason();
-                assertTrue(listed, listed.contains("    not loadable on " + ep + ": " + detail + "\n"));
+                assertTrue(listed, listed.contains("    not loadable on " + ep + " in chromium: " + detail + "\n"));
             }
         }
         HttpResponse<String> notReady = ready(custom);

@@ -1,6 +1,6 @@
 package org.webaccel.endpoint.internal;
 
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,22 +27,22 @@ record ModelReadiness(boolean ready, String reason) {
      * @return the answer
      */
     static ModelReadiness of(String model, List<WorkerInfo> workers, List<SessionFailure> failures) {
-        Set<ExecutionProvider> offered = EnumSet.noneOf(ExecutionProvider.class);
+        // what the pages offer, as "backend provider" pairs: a failure is recorded per backend and provider
+        Set<String> offered = new HashSet<>();
         for (WorkerInfo w : workers) {
             if (w.capabilities() != null) {
-                PROVIDERS.stream().filter(w.capabilities()::supports).forEach(offered::add);
+                PROVIDERS.stream().filter(w.capabilities()::supports).forEach(ep -> offered.add(w.backend() + " " + ep));
             }
         }
         if (offered.isEmpty()) {
             return new ModelReadiness(false, "no page is connected");
         }
-        List<SessionFailure> mine = failures.stream().filter(f -> f.model().equals(model)).toList();
-        Set<ExecutionProvider> failed = mine.stream().map(SessionFailure::provider)
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(ExecutionProvider.class)));
-        if (!failed.containsAll(offered)) {
+        List<SessionFailure> mine = failures.stream().filter(f -> f.model().equals(model)
+                && offered.contains(f.backend() + " " + f.provider())).toList();
+        if (mine.size() < offered.size()) {
             return new ModelReadiness(true, "");
         }
-        return new ModelReadiness(false, mine.stream().filter(f -> offered.contains(f.provider()))
-                .map(SessionFailure::toString).collect(Collectors.joining("; ")));
+        return new ModelReadiness(false, mine.stream().map(SessionFailure::toString)
+                .collect(Collectors.joining("; ")));
     }
 }

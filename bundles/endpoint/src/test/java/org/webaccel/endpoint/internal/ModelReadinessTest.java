@@ -22,7 +22,15 @@ public class ModelReadinessTest {
     }
 
     private static SessionFailure failed(String model, ExecutionProvider ep) {
-        return new SessionFailure(model, ep, "no kernel for Foo", T);
+        return new SessionFailure(model, "chromium", ep, "no kernel for Foo", T);
+    }
+
+    /** A failure in one backend leaves another backend's pages of the same provider able to load the model. */
+    @Test
+    public void anotherBackendOfTheSameProviderKeepsTheModelReady() {
+        WorkerInfo firefox = new WorkerInfo("f", "firefox", "b", "idle", page(false).capabilities(), List.of(), 0, 1);
+        assertEquals(new ModelReadiness(true, ""), ModelReadiness.of("m:1", List.of(page(false), firefox),
+                List.of(failed("m:1", ExecutionProvider.WASM))));
     }
 
     @Test
@@ -33,11 +41,13 @@ public class ModelReadinessTest {
                 ModelReadiness.of("m:1", List.of(page(false)), List.of(failed("m:2", ExecutionProvider.WASM))));
         assertEquals("webgpu is left", new ModelReadiness(true, ""), ModelReadiness.of("m:1", List.of(page(true)),
                 List.of(failed("m:1", ExecutionProvider.WASM))));
-        assertEquals(new ModelReadiness(false, "model m:1 is not loadable on provider wasm: no kernel for Foo"),
+        assertEquals(new ModelReadiness(false, "model m:1 is not loadable on provider wasm: no kernel for Foo "
+                + "(backend chromium)"),
                 ModelReadiness.of("m:1", List.of(page(false)), List.of(failed("m:1", ExecutionProvider.WASM),
                         failed("m:1", ExecutionProvider.WEBNN))));
-        assertEquals(new ModelReadiness(false, "model m:1 is not loadable on provider wasm: no kernel for Foo; model "
-                + "m:1 is not loadable on provider webgpu: no kernel for Foo"), ModelReadiness.of("m:1",
+        assertEquals(new ModelReadiness(false, "model m:1 is not loadable on provider wasm: no kernel for Foo (backend "
+                + "chromium); model m:1 is not loadable on provider webgpu: no kernel for Foo (backend chromium)"),
+                ModelReadiness.of("m:1",
                         List.of(page(false), page(true)), List.of(failed("m:1", ExecutionProvider.WASM),
                                 failed("m:1", ExecutionProvider.WEBGPU))));
     }

@@ -160,8 +160,9 @@ final class Dispatcher {
                 CompletableFuture<Ran> turn = t.turn;
                 int runs = t.runs;
                 String why = unloadable;
+                // classed as the recorded failures were: an operator a provider lacks stays unsupported_operator
                 refusals.add(() -> turn.completeExceptionally(new TurnFailed(new InferenceFailedException(why,
-                        FailureClass.MODEL_ERROR, runs, null))));
+                        FailureClassifier.classify("", why), runs, null))));
             } else if (!workers.anyCouldServe(t)) {
                 out.add(t);
                 CompletableFuture<Ran> turn = t.turn;
@@ -224,7 +225,7 @@ final class Dispatcher {
                 : results == null && page != null ? FailureClass.MODEL_ERROR : Attempt.classify(cause);
         if (SessionFailures.isSessionFailure(cause, c)) {
             // Before the turns end, so that the retry decision and the next placement know it.
-            state.sessionFailures.record(a.lead().model.id(), a.ep, cause.getMessage());
+            state.sessionFailures.record(a.lead().model.id(), w.host.backend, a.ep, cause.getMessage());
         }
         boolean outOfService;
         synchronized (lock) {

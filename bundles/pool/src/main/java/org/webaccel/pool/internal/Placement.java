@@ -59,14 +59,11 @@ final class Placement {
             // The pool's own choice is wasm; another provider only when the model cannot be loaded on wasm.
             List<ExecutionProvider> eps = wanted == ExecutionProvider.AUTO ? SessionFailures.PROVIDERS : List.of(wanted);
             for (ExecutionProvider ep : eps) {
-                if (!failures.loadable(model, ep)) {
-                    continue;
-                }
                 String key = Worker.sessionKey(r, ep);
                 List<Worker> ordered = new ArrayList<>(free);
                 ordered.sort(Comparator.comparing(w -> !w.loaded.contains(key)));
                 for (Worker w : ordered) {
-                    if (w.supports(ep) && allows(monitor, w)) {
+                    if (w.supports(ep) && allows(monitor, w) && failures.loadable(model, w.host.backend, ep)) {
                         return new Choice(w, ep);
                     }
                 }
@@ -85,7 +82,7 @@ final class Placement {
             int busy = busySiblings(w);
             for (ExecutionProvider ep : eps) {
                 if (ep != ExecutionProvider.AUTO && (wanted == ExecutionProvider.AUTO || wanted == ep)
-                        && w.supports(ep) && failures.loadable(model, ep)) {
+                        && w.supports(ep) && failures.loadable(model, w.host.backend, ep)) {
                     candidates.add(candidate(w, ep, w.loaded.contains(sessionKeys[ep.ordinal()]), busy, monitor));
                 }
             }

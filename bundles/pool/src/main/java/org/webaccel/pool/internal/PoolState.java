@@ -1,6 +1,7 @@
 package org.webaccel.pool.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.PoolStatus;
@@ -38,13 +39,17 @@ final class PoolState implements Retries.Pool {
     }
 
     @Override
-    public boolean loadable(String model, ExecutionProvider ep) {
-        return sessionFailures.loadable(model, ep);
+    public boolean loadable(String model, ExecutionProvider ep, Route route) {
+        Map<ExecutionProvider, Set<String>> offered;
+        synchronized (lock) {
+            offered = workers.providersFor(route);
+        }
+        return offered == null || sessionFailures.loadable(model, ep, offered);
     }
 
     @Override
     public boolean anotherProviderLoads(String model, Route route) {
-        Set<ExecutionProvider> offered;
+        Map<ExecutionProvider, Set<String>> offered;
         synchronized (lock) {
             offered = workers.providersFor(route);
         }

@@ -35,8 +35,11 @@ final class Retries {
         /** @return whether a worker in service belongs to a backend the route does not avoid */
         boolean anotherBackendServes(Route route);
 
-        /** @return whether the model may still be placed on the provider ({@link SessionFailures}) */
-        default boolean loadable(String model, ExecutionProvider ep) {
+        /**
+         * @return whether a backend of the route's workers may still load the model on the provider
+         *         ({@link SessionFailures})
+         */
+        default boolean loadable(String model, ExecutionProvider ep, Route route) {
             return true;
         }
 
@@ -98,7 +101,7 @@ final class Retries {
     /** The decision: may the request run again after this failure? Changes its route for a fallback. */
     boolean mayRetry(Ticket t, TurnFailed f) {
         FailureClass c = f.error.failureClass();
-        if (f.ranOn != null && !pool.loadable(t.request.model.id(), f.ranOn)) {
+        if (f.ranOn != null && !pool.loadable(t.request.model.id(), f.ranOn, t.route)) {
             return mayTryAnotherProvider(t, f);
         }
         if (Recovery.plan(c).retry() == Recovery.Retry.NEVER || pool.stopping()
@@ -137,7 +140,7 @@ final class Retries {
         boolean another;
         if (route.ep() == ExecutionProvider.AUTO) {
             another = pool.anotherProviderLoads(model, route);
-        } else if (route.ep() != ExecutionProvider.WASM && pool.loadable(model, ExecutionProvider.WASM)) {
+        } else if (route.ep() != ExecutionProvider.WASM && pool.loadable(model, ExecutionProvider.WASM, route)) {
             t.route = route.fallBackToWasm();
             another = true;
         } else {

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -19,9 +18,10 @@ import org.webaccel.api.health.FailureClass;
 import org.webaccel.api.transport.PageException;
 
 /**
- * The book of models that cannot be loaded on a provider: a page failed to create the model's session there.
- * Every page runs the same ONNX Runtime Web build, so one failure stands for every worker: the record is kept per
- * model version and provider, placement leaves that provider out for the model, and it is forgotten when the
+ * The book of models that cannot be loaded on a provider of a backend: a page failed to create the model's
+ * session there. The pages of one backend run the same browser and ONNX Runtime Web build, so one failure stands
+ * for every worker of that backend: the record is kept per model version, backend and provider, placement leaves
+ * that backend's provider out for the model (another backend may still load it), and it is forgotten when the
  * model is loaded anew. Thread-safe without a lock of its own (a concurrent map); nothing here waits.
  */
 final class SessionFailures {
@@ -30,7 +30,8 @@ final class SessionFailures {
     static final List<ExecutionProvider> PROVIDERS = List.of(ExecutionProvider.WASM, ExecutionProvider.WEBGPU,
             ExecutionProvider.WEBNN);
 
-    private final Map<String, Map<ExecutionProvider, SessionFailure>> byModel = new ConcurrentHashMap<>();
+    /** model -> "backend provider" -> the first failure recorded there */
+    private final Map<String, Map<String, SessionFailure>> byModel = new ConcurrentHashMap<>();
     private final Clock clock;
 
     SessionFailures() {
@@ -39,6 +40,10 @@ final class SessionFailures {
 
     SessionFailures(Clock clock) {
         this.clock = clock;
+    }
+
+    private static String key(String backend, ExecutionProvider provider) {
+        return backend + " " + provider.id();
     }
 
     /**
@@ -51,24 +56,39 @@ final class SessionFailures {
                 && (c == FailureClass.UNSUPPORTED_OPERATOR || c == FailureClass.MODEL_ERROR);
     }
 
-    /** Records that the model's session could not be created on the provider; the first reason stays. */
-    void record(String model, ExecutionProvider provider, String reason) {
-        SessionFailure f = new SessionFailure(model, provider, reason, clock.instant());
-        if (byModel.computeIfAbsent(model, m -> new ConcurrentHashMap<>()).putIfAbsent(provider, f) == null) {
+    /** Records that the model's session could not be created on the backend's provider; the first reason stays. */
+    void record(String model, String backend, ExecutionProvider provider, String reason) {
+        SessionFailure f = new SessionFailure(model, backend, provider, reason, clock.instant());
+        if (byModel.computeIfAbsent(model, m -> new ConcurrentHashMap<>()).putIfAbsent(key(backend, provider), f)
+                == null) {
             LOG.log(Level.WARNING, f + " (placed there no more until it is loaded anew)");
         }
     }
 
-    /** @return whether the pool may place the model on the provider ({@code auto} always may) */
-    boolean loadable(String model, ExecutionProvider provider) {
-        Map<ExecutionProvider, SessionFailure> f = byModel.get(model);
-        return f == null || !f.containsKey(provider);
+    /** @return whether the pool may place the model on the backend's provider */
+    boolean loadable(String model, String backend, ExecutionProvider provider) {
+        Map<String, SessionFailure> f = byModel.get(model);
+        return f == null || !f.containsKey(key(backend, provider));
     }
 
-    /** @return the providers of {@code among} the model can still be placed on, in their order */
-    Set<ExecutionProvider> loadableOf(String model, Set<ExecutionProvider> among) {
+    /**
+     * @param offered the backends that offer each provider, among the workers that could serve
+     * @return whether some backend offering the provider may still load the model; true when none offers it
+     *         (nothing is known against it)
+     */
+    boolean loadable(String model, ExecutionProvider provider, Map<ExecutionProvider, Set<String>> offered) {
+        Set<String> backends = offered.getOrDefault(provider, Set.of());
+        return backends.isEmpty() || backends.stream().anyMatch(b -> loadable(model, b, provider));
+    }
+
+    /** @return the providers offered on which some offering backend may still load the model, in their order */
+    Set<ExecutionProvider> loadableOf(String model, Map<ExecutionProvider, Set<String>> offered) {
         Set<ExecutionProvider> out = EnumSet.noneOf(ExecutionProvider.class);
-        among.stream().filter(ep -> loadable(model, ep)).forEach(out::add);
+        offered.forEach((ep, backends) -> {
+            if (backends.stream().anyMatch(b -> loadable(model, b, ep))) {
+                out.add(ep);
+            }
+        });
         return out;
     }
 
@@ -79,52 +99,53 @@ final class SessionFailures {
 
     /**
      * @return why the model cannot run on any of the providers: {@code model M is not loadable on provider P:
-     *         REASON}, one clause per provider, joined with {@code ; }
+     *         REASON (backend B)}, one clause per backend and provider, joined with {@code ; }
      */
     String why(String model, Set<ExecutionProvider> providers) {
-        Map<ExecutionProvider, SessionFailure> f = byModel.getOrDefault(model, Map.of());
-        return providers.stream().sorted().map(f::get).filter(Objects::nonNull).map(SessionFailure::toString)
-                .collect(Collectors.joining("; "));
+        return byModel.getOrDefault(model, Map.of()).values().stream().filter(f -> providers.contains(f.provider()))
+                .sorted(ORDER).map(SessionFailure::toString).collect(Collectors.joining("; "));
     }
 
-    /** @return every record, by model and then provider */
+    private static final Comparator<SessionFailure> ORDER = Comparator.comparing(SessionFailure::model)
+            .thenComparing(SessionFailure::provider).thenComparing(SessionFailure::backend);
+
+    /** @return every record, by model, provider and backend */
     List<SessionFailure> all() {
         List<SessionFailure> out = new ArrayList<>();
         byModel.values().forEach(m -> out.addAll(m.values()));
-        out.sort(Comparator.comparing(SessionFailure::model).thenComparing(SessionFailure::provider));
+        out.sort(ORDER);
         return out;
     }
 
     /**
-     * Under the pool's lock: whether the request's model cannot be loaded on any provider it may run on. A request for
-     * webgpu or webnn falls back to wasm when the model cannot be loaded on its provider (as it does for an
+     * Under the pool's lock: whether the request's model cannot be loaded on any provider it may run on. A request
+     * for webgpu or webnn falls back to wasm when the model cannot be loaded on its provider (as it does for an
      * operator the provider lacks); one that leaves the choice to the pool may run on any provider its workers
      * offer.
      *
-     * @param providersOffered the providers the workers that could serve the request offer
+     * @param providersOffered the backends offering each provider among the workers that could serve the request,
+     *        null while one of them is starting
      * @return why no provider it may run on can load its model, or null when one can (or may: a worker starts)
      */
-    String refusal(Ticket t, Supplier<Set<ExecutionProvider>> providersOffered) {
-        SessionFailures failures = this;
+    String refusal(Ticket t, Supplier<Map<ExecutionProvider, Set<String>>> providersOffered) {
+        Map<ExecutionProvider, Set<String>> offered = providersOffered.get();
+        if (offered == null || offered.isEmpty()) {
+            return null;
+        }
         String model = t.request.model.id();
         Route route = t.route;
         if (route.ep() != ExecutionProvider.AUTO) {
-            if (failures.loadable(model, route.ep())) {
+            if (loadable(model, route.ep(), offered)) {
                 return null;
             }
-            if (route.ep() != ExecutionProvider.WASM && failures.loadable(model, ExecutionProvider.WASM)) {
+            if (route.ep() != ExecutionProvider.WASM && loadable(model, ExecutionProvider.WASM, offered)) {
                 t.route = route.fallBackToWasm();
                 return null;
             }
             // The provider asked for first, then wasm, which it would have fallen back to.
-            return route.ep() == ExecutionProvider.WASM ? failures.why(model, EnumSet.of(ExecutionProvider.WASM))
-                    : failures.why(model, EnumSet.of(route.ep())) + "; "
-                            + failures.why(model, EnumSet.of(ExecutionProvider.WASM));
+            return route.ep() == ExecutionProvider.WASM ? why(model, EnumSet.of(ExecutionProvider.WASM))
+                    : why(model, EnumSet.of(route.ep())) + "; " + why(model, EnumSet.of(ExecutionProvider.WASM));
         }
-        Set<ExecutionProvider> offered = providersOffered.get();
-        if (offered == null || offered.isEmpty() || !failures.loadableOf(model, offered).isEmpty()) {
-            return null;
-        }
-        return failures.why(model, offered);
+        return loadableOf(model, offered).isEmpty() ? why(model, offered.keySet()) : null;
     }
 }

@@ -1,8 +1,11 @@
 package org.webaccel.pool.internal;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.webaccel.api.BackendChoice;
 import org.webaccel.api.ExecutionProvider;
@@ -159,11 +162,11 @@ final class WorkerSet {
     }
 
     /**
-     * @return the providers the workers in service that the route allows offer; null while one of them is
-     *         still starting (what it offers is not known yet)
+     * @return the providers the workers in service that the route allows offer, each with the backends offering
+     *         it; null while one of them is still starting (what it offers is not known yet)
      */
-    Set<ExecutionProvider> providersFor(Route route) {
-        Set<ExecutionProvider> offered = EnumSet.noneOf(ExecutionProvider.class);
+    Map<ExecutionProvider, Set<String>> providersFor(Route route) {
+        Map<ExecutionProvider, Set<String>> offered = new EnumMap<>(ExecutionProvider.class);
         for (Worker w : workers) {
             if (w.isDraining() || !route.allows(w.host.backend, w.host.family)) {
                 continue;
@@ -171,7 +174,8 @@ final class WorkerSet {
             if (w.isStarting()) {
                 return null;
             }
-            SessionFailures.PROVIDERS.stream().filter(w::supports).forEach(offered::add);
+            SessionFailures.PROVIDERS.stream().filter(w::supports)
+                    .forEach(ep -> offered.computeIfAbsent(ep, e -> new HashSet<>()).add(w.host.backend));
         }
         return offered;
     }

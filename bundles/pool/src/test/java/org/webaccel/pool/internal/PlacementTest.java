@@ -61,7 +61,7 @@ public class PlacementTest {
         Worker gpu = Workers.ready("gpu", "b", true, 1);
         Ticket t = ticket("m", 0, 1, ExecutionProvider.AUTO, 0);
         SessionFailures failures = new SessionFailures();
-        failures.record(t.request.model.id(), ExecutionProvider.WASM, "no kernel");
+        failures.record(t.request.model.id(), "b", ExecutionProvider.WASM, "no kernel");
 
         Placement.Choice c = Placement.choose(t, List.of(gpu), null, null, failures);
         assertEquals("without a policy, auto takes the next provider the worker has", ExecutionProvider.WEBGPU, c.ep());
@@ -75,10 +75,13 @@ public class PlacementTest {
         assertEquals("the policy is not offered wasm", List.of(ExecutionProvider.WEBGPU),
                 seen.stream().map(Candidate::executionProvider).toList());
 
-        failures.record(t.request.model.id(), ExecutionProvider.WEBGPU, "no kernel either");
+        failures.record(t.request.model.id(), "b", ExecutionProvider.WEBGPU, "no kernel either");
         assertNull(Placement.choose(t, List.of(gpu), null, null, failures));
         assertNull(Placement.choose(t, List.of(gpu), null, policy, failures));
         assertNull("a request for wasm finds no worker",
                 Placement.choose(ticket("m", 0, 1, ExecutionProvider.WASM, 0), List.of(gpu), null, null, failures));
+        Worker other = Workers.ready("other", "c", true, 1);
+        assertEquals("another backend's worker still may", other, Placement.choose(t, List.of(gpu, other), null,
+                null, failures).worker());
     }
 }

@@ -72,7 +72,8 @@ public class RequestPathTest {
         try (PoolFixture f = new PoolFixture(firstHangs, Map.of("minWorkers", 1, "hangGraceSeconds", 0))) {
             f.awaitWorkers(1);
             String hung = f.pool.workers().get(0).id();
-            InferenceException e = failure(f.pool.infer("echo", input(1, 1), timeout(Duration.ofMillis(50)))
+            // long enough that the request reaches the page on a loaded machine: the page then never answers
+            InferenceException e = failure(f.pool.infer("echo", input(1, 1), timeout(Duration.ofSeconds(2)))
                     .toCompletableFuture());
             assertEquals(FailureClass.HANG, e.failureClass());
             assertTrue(e.getMessage(), e.getMessage().contains("was still running on worker " + hung));

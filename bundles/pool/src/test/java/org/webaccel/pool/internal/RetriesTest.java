@@ -126,7 +126,7 @@ public class RetriesTest {
             }
 
             @Override
-            public boolean loadable(String model, ExecutionProvider ep) {
+            public boolean loadable(String model, ExecutionProvider ep, Route route) {
                 return !unloadable.contains(ep);
             }
 
@@ -149,7 +149,7 @@ public class RetriesTest {
 
         unloadable.add(ExecutionProvider.WASM);
         Ticket wasm = ticket("m", 0, 1, ExecutionProvider.WASM, System.nanoTime());
-        assertFalse("not on another backend: every page runs the same ONNX Runtime Web", r.mayRetry(wasm,
+        assertFalse("not on another backend: no backend of the route can load it", r.mayRetry(wasm,
                 failed(FailureClass.UNSUPPORTED_OPERATOR, "chromium", ExecutionProvider.WASM)));
         assertEquals(java.util.Set.of(), wasm.route.avoid());
         assertFalse(r.mayRetry(ticket("m", 0, 1, ExecutionProvider.WEBGPU, System.nanoTime()),

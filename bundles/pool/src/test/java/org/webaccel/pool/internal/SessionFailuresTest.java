@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.Test;
 import org.webaccel.api.ExecutionProvider;
@@ -35,24 +36,30 @@ public class SessionFailuresTest {
     }
 
     @Test
-    public void aRecordIsPerModelVersionAndProviderUntilTheModelIsForgotten() {
-        failures.record("m:1", ExecutionProvider.WEBGPU, "no kernel for Foo");
-        failures.record("m:1", ExecutionProvider.WEBGPU, "a later reason");
-        assertFalse(failures.loadable("m:1", ExecutionProvider.WEBGPU));
-        assertTrue(failures.loadable("m:1", ExecutionProvider.WASM));
-        assertTrue("another version is another model", failures.loadable("m:2", ExecutionProvider.WEBGPU));
-        assertEquals(EnumSet.of(ExecutionProvider.WASM), failures.loadableOf("m:1",
-                EnumSet.of(ExecutionProvider.WASM, ExecutionProvider.WEBGPU)));
-        assertEquals("the first reason stays", List.of(new SessionFailure("m:1", ExecutionProvider.WEBGPU,
+    public void aRecordIsPerModelVersionBackendAndProviderUntilTheModelIsForgotten() {
+        failures.record("m:1", "chromium", ExecutionProvider.WEBGPU, "no kernel for Foo");
+        failures.record("m:1", "chromium", ExecutionProvider.WEBGPU, "a later reason");
+        assertFalse(failures.loadable("m:1", "chromium", ExecutionProvider.WEBGPU));
+        assertTrue(failures.loadable("m:1", "chromium", ExecutionProvider.WASM));
+        assertTrue("another backend is another build", failures.loadable("m:1", "firefox", ExecutionProvider.WEBGPU));
+        assertTrue("another version is another model", failures.loadable("m:2", "chromium", ExecutionProvider.WEBGPU));
+        Map<ExecutionProvider, Set<String>> chromium = Map.of(ExecutionProvider.WASM, Set.of("chromium"),
+                ExecutionProvider.WEBGPU, Set.of("chromium"));
+        assertEquals(EnumSet.of(ExecutionProvider.WASM), failures.loadableOf("m:1", chromium));
+        assertEquals("firefox still offers webgpu", EnumSet.of(ExecutionProvider.WASM, ExecutionProvider.WEBGPU),
+                failures.loadableOf("m:1", Map.of(ExecutionProvider.WASM, Set.of("chromium"),
+                        ExecutionProvider.WEBGPU, Set.of("chromium", "firefox"))));
+        assertEquals("the first reason stays", List.of(new SessionFailure("m:1", "chromium", ExecutionProvider.WEBGPU,
                 "no kernel for Foo", NOW)), failures.all());
 
-        failures.record("m:1", ExecutionProvider.WASM, "no kernel for Foo on wasm");
-        assertEquals("model m:1 is not loadable on provider wasm: no kernel for Foo on wasm; model m:1 is not "
-                + "loadable on provider webgpu: no kernel for Foo", failures.why("m:1",
+        failures.record("m:1", "chromium", ExecutionProvider.WASM, "no kernel for Foo on wasm");
+        assertEquals("model m:1 is not loadable on provider wasm: no kernel for Foo on wasm (backend chromium); model "
+                + "m:1 is not loadable on provider webgpu: no kernel for Foo (backend chromium)", failures.why("m:1",
                         Set.of(ExecutionProvider.WEBGPU, ExecutionProvider.WASM)));
+        assertTrue(failures.loadableOf("m:1", chromium).isEmpty());
 
         failures.forget("m:1");
-        assertTrue(failures.loadable("m:1", ExecutionProvider.WEBGPU));
+        assertTrue(failures.loadable("m:1", "chromium", ExecutionProvider.WEBGPU));
         assertEquals(List.of(), failures.all());
     }
 }

@@ -55,7 +55,7 @@ public class UnloadableModelTest {
                         .toCompletableFuture());
                 assertTrue(first.getMessage(), first.getMessage().matches("model echo:1 failed in worker \\S+ while "
                         + "creating its session on wasm: .*"));
-                assertEquals("tried on one worker only: every page runs the same ONNX Runtime Web; " + reason, 1,
+                assertEquals("tried on one worker only: every page of a backend runs the same ONNX Runtime Web; " + reason, 1,
                         runs.get());
                 List<SessionFailure> recorded = f.pool.sessionFailures();
                 assertEquals(1, recorded.size());
@@ -66,8 +66,9 @@ public class UnloadableModelTest {
                 InferenceFailedException next = failure(f.pool.infer("echo", INPUT, InferenceOptions.defaults())
                         .toCompletableFuture());
                 assertTrue(next.getMessage(), next.getMessage().startsWith("model echo:1 is not loadable on provider "
-                        + "wasm: " + reason + " [model_error]"));
-                assertEquals(FailureClass.MODEL_ERROR, next.failureClass());
+                        + "wasm: " + reason + " (backend scripted) [" + first.failureClass().id() + "]"));
+                assertEquals("scripted", recorded.get(0).backend());
+                assertEquals("classed as the failure it repeats", first.failureClass(), next.failureClass());
                 assertEquals("no page was asked again", 1, runs.get());
                 assertEquals(next.getMessage(), failure(f.pool.infer("echo", INPUT, InferenceOptions.defaults()
                         .withExecutionProvider(ExecutionProvider.WASM)).toCompletableFuture()).getMessage());

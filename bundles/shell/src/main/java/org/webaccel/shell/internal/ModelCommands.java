@@ -49,7 +49,8 @@ public final class ModelCommands {
             m.inputs().forEach(i -> out.append("    in   ").append(i).append('\n'));
             m.outputs().forEach(o -> out.append("    out  ").append(o).append('\n'));
             failures.stream().filter(f -> f.model().equals(m.id())).forEach(f -> out.append("    not loadable on ")
-                    .append(f.provider()).append(": ").append(f.reason()).append('\n'));
+                    .append(f.provider()).append(" in ").append(f.backend()).append(": ").append(f.reason())
+                    .append('\n'));
         }
         if (out.length() == 0) {
             out.append("no models\n");
