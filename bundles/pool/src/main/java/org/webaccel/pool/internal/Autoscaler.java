@@ -33,9 +33,10 @@ final class Autoscaler {
         }
         String wait = TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms (target "
                 + TimeUnit.NANOSECONDS.toMillis(l.targetQueueWaitNanos()) + " ms)";
-        boolean unmeasured = backends.stream().anyMatch(BackendRuntime::memoryUnmeasured);
+        // A browser whose memory is not read yet (just launched, or still launching, so that no reading exists at
+        // all) would count as 0: with a budget, wait for its reading. A running browser never uses 0 bytes.
+        boolean unmeasured = backends.stream().anyMatch(BackendRuntime::memoryUnmeasured) || memoryBytes == 0;
         if (l.memoryBudgetBytes() > 0 && (unmeasured || memoryBytes >= l.memoryBudgetBytes())) {
-            // A browser whose memory is not read yet (just launched) would count as 0: wait for its reading.
             String why = "not scaling up although the oldest request waited " + wait + ": " + (unmeasured
                     ? "a browser's memory is not measured yet, against the " : "browsers use "
                             + memoryBytes / (1024 * 1024) + " MiB of the ") + l.memoryBudgetBytes() / (1024 * 1024)
