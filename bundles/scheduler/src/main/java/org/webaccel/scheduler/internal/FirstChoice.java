@@ -11,7 +11,8 @@ import org.webaccel.api.scheduling.Score;
  * Finds the candidate {@link DefaultPlacement#rankAll} would put first, in one pass that keeps the best, without
  * a {@link Score} (and its map of parts) per candidate and without sorting. The parts that depend only on the
  * candidate's backend, family, provider and adapter (affinity, fallback adapter, history) are computed once per
- * such feature key; per candidate there remain three additions and a comparison.
+ * such feature key; per candidate there remain three additions and a comparison, or none when the candidate's
+ * load, loaded model and health equal those of the last candidate of its key.
  *
  * <p>The totals are bit-for-bit those of {@link DefaultPlacement#score}: the same parts, added in the same order
  * (the feature key's share is the running sum after affinity, adapter and history, which is exactly the
@@ -34,41 +35,68 @@ final class FirstChoice {
      * @return the first score of the full ranking, or null when no candidate is eligible
      */
     Score find(PlacementRequest request, List<Candidate> candidates, History measured) {
-        int n = candidates.size();
-        int[] keyOf = new int[n];
-        for (int i = 0; i < n; i++) {
-            Candidate c = candidates.get(i);
-            keyOf[i] = policy.eligible(request, c) ? features.indexOf(c) : -1;
-        }
         ModelDescriptor model = request.model();
-        double fastest = measured.size() == 0 ? Double.NaN : fastest(model, measured);
-        for (int k = 0; k < features.size; k++) {
-            Candidate c = features.first[k];
-            double sum = 0;
-            double affinity = policy.affinity(model, c);
-            sum += affinity;
-            if (c.fallbackAdapter()) {
-                sum += policy.adapter(affinity);
+        double fastest = Double.NaN;
+        if (measured.size() > 0) {
+            // History points are relative to the fastest key among all eligible candidates: known only after a
+            // pass of its own. Without history that pass is not needed.
+            for (Candidate c : candidates) {
+                if (policy.eligible(request, c)) {
+                    features.indexOf(c);
+                }
             }
-            sum += policy.history(model, c, measured, fastest);
-            features.share[k] = sum;
+            fastest = fastest(model, measured);
         }
+        int n = candidates.size();
         int best = -1;
         for (int i = 0; i < n; i++) {
-            if (keyOf[i] < 0) {
+            Candidate c = candidates.get(i);
+            if (!policy.eligible(request, c)) {
                 continue;
             }
-            Candidate c = candidates.get(i);
-            double total = features.share[keyOf[i]];
-            total += policy.load(c);
-            total += policy.loaded(c);
-            total += policy.health(c);
+            double total = total(model, c, features.indexOf(c), measured, fastest);
             if (best < 0 || before(total, c, bestTotal, candidates.get(best))) {
                 best = i;
                 bestTotal = total;
             }
         }
         return best < 0 ? null : policy.score(model, candidates.get(best), measured, fastest);
+    }
+
+    /**
+     * @return the candidate's total: its feature key's share, then load, loaded and health added in the full
+     *         scoring's order; the last total of the key is reused when the candidate's own features equal those
+     *         it was computed from
+     */
+    private double total(ModelDescriptor model, Candidate c, int k, History measured, double fastest) {
+        Features f = features;
+        if (!f.ready[k]) {
+            Candidate first = f.first[k];
+            double sum = 0;
+            double affinity = policy.affinity(model, first);
+            sum += affinity;
+            if (first.fallbackAdapter()) {
+                sum += policy.adapter(affinity);
+            }
+            sum += policy.history(model, first, measured, fastest);
+            f.share[k] = sum;
+            f.ready[k] = true;
+        } else if (f.memo[k] && c.busyPagesInBrowser() == f.busy[k] && c.pagesInBrowser() == f.pages[k]
+                && c.modelLoaded() == f.loaded[k]
+                && Double.doubleToRawLongBits(c.healthScore()) == Double.doubleToRawLongBits(f.health[k])) {
+            return f.total[k];
+        }
+        double total = f.share[k];
+        total += policy.load(c);
+        total += policy.loaded(c);
+        total += policy.health(c);
+        f.memo[k] = true;
+        f.busy[k] = c.busyPagesInBrowser();
+        f.pages[k] = c.pagesInBrowser();
+        f.loaded[k] = c.modelLoaded();
+        f.health[k] = c.healthScore();
+        f.total[k] = total;
+        return total;
     }
 
     /** @return the total this pass computed for the candidate {@link #find} chose: its score's total, bit for bit */
@@ -103,11 +131,20 @@ final class FirstChoice {
 
     /**
      * The distinct (backend, family, provider, fallback adapter) of the eligible candidates, each with the first
-     * candidate that has it. A few per decision, so a linear search beats hashing.
+     * candidate that has it, its share of the total, and the last total computed for it with the per-candidate
+     * features (load, loaded model, health) that total came from. A few keys per decision, so a linear search
+     * beats hashing.
      */
     private static final class Features {
         Candidate[] first = new Candidate[8];
+        boolean[] ready = new boolean[8];
         double[] share = new double[8];
+        boolean[] memo = new boolean[8];
+        int[] busy = new int[8];
+        int[] pages = new int[8];
+        boolean[] loaded = new boolean[8];
+        double[] health = new double[8];
+        double[] total = new double[8];
         int size;
 
         int indexOf(Candidate c) {
@@ -119,8 +156,16 @@ final class FirstChoice {
                 }
             }
             if (size == first.length) {
-                first = Arrays.copyOf(first, size * 2);
-                share = Arrays.copyOf(share, size * 2);
+                int grown = size * 2;
+                first = Arrays.copyOf(first, grown);
+                ready = Arrays.copyOf(ready, grown);
+                share = Arrays.copyOf(share, grown);
+                memo = Arrays.copyOf(memo, grown);
+                busy = Arrays.copyOf(busy, grown);
+                pages = Arrays.copyOf(pages, grown);
+                loaded = Arrays.copyOf(loaded, grown);
+                health = Arrays.copyOf(health, grown);
+                total = Arrays.copyOf(total, grown);
             }
             first[size] = c;
             return size++;
