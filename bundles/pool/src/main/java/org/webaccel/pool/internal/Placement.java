@@ -2,9 +2,7 @@ package org.webaccel.pool.internal;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.webaccel.api.ExecutionProvider;
 import org.webaccel.api.health.BreakerState;
 import org.webaccel.api.health.HealthMonitor;
@@ -70,19 +68,29 @@ final class Placement {
             }
             return null;
         }
-        List<Candidate> candidates = new ArrayList<>(free.size() * 2);
-        Map<String, Worker> byId = new HashMap<>(free.size() * 2);
         ExecutionProvider[] eps = ExecutionProvider.values();
+        // What does not change from worker to worker is looked up once per decision.
         String[] sessionKeys = new String[eps.length];
+        boolean[] offered = new boolean[eps.length];
         for (ExecutionProvider ep : eps) {
             sessionKeys[ep.ordinal()] = Worker.sessionKey(r, ep);
+            offered[ep.ordinal()] = ep != ExecutionProvider.AUTO
+                    && (wanted == ExecutionProvider.AUTO || wanted == ep);
         }
+        // Failures are recorded per backend and provider: looked up per worker only for a model that has any.
+        boolean modelFailed = failures.hasAny(model);
+        List<Candidate> candidates = new ArrayList<>(free.size() * 2);
+        BrowserHost host = null;
+        int busy = 0;
         for (Worker w : free) {
-            byId.put(w.id, w);
-            int busy = busySiblings(w);
+            if (w.host != host) {
+                // Pages of one browser mostly come one after another and share the count of busy siblings.
+                host = w.host;
+                busy = busySiblings(w);
+            }
             for (ExecutionProvider ep : eps) {
-                if (ep != ExecutionProvider.AUTO && (wanted == ExecutionProvider.AUTO || wanted == ep)
-                        && w.supports(ep) && failures.loadable(model, w.host.backend, ep)) {
+                if (offered[ep.ordinal()] && w.supports(ep)
+                        && (!modelFailed || failures.loadable(model, w.host.backend, ep))) {
                     candidates.add(candidate(w, ep, w.loaded.contains(sessionKeys[ep.ordinal()]), busy, monitor));
                 }
             }
@@ -91,9 +99,27 @@ final class Placement {
             if (!s.eligible()) {
                 break;
             }
-            Worker w = byId.get(s.candidate().workerId());
+            Worker w = owner(free, s.candidate().workerId());
             if (w != null && allows(monitor, w)) {
                 return new Choice(w, s.candidate().executionProvider());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return the free worker with this id, or null. A linear search: a decision usually looks up one worker,
+     *         and the id a candidate carries is the worker's own string, so the first loop compares references.
+     */
+    private static Worker owner(List<Worker> free, String id) {
+        for (Worker w : free) {
+            if (w.id == id) {
+                return w;
+            }
+        }
+        for (Worker w : free) {
+            if (w.id.equals(id)) {
+                return w;
             }
         }
         return null;

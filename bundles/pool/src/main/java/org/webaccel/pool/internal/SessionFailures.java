@@ -65,6 +65,11 @@ final class SessionFailures {
         }
     }
 
+    /** @return whether anything is recorded of the model */
+    boolean hasAny(String model) {
+        return byModel.containsKey(model);
+    }
+
     /** @return whether the pool may place the model on the backend's provider */
     boolean loadable(String model, String backend, ExecutionProvider provider) {
         Map<String, SessionFailure> f = byModel.get(model);

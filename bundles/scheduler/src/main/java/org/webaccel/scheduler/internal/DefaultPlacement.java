@@ -41,9 +41,23 @@ final class DefaultPlacement implements PlacementPolicy {
         this.history = history;
     }
 
+    /**
+     * The best eligible candidate is found in one pass ({@link FirstChoice}); the complete ranking, with every
+     * candidate's parts and the excluded ones' reasons, is computed only when a caller reads past the first
+     * score ({@link BestFirstScores}). The candidates list must not change while the answer is read.
+     */
     @Override
     public List<Score> rank(PlacementRequest request, List<Candidate> candidates) {
         History measured = history.get();
+        Score first = new FirstChoice(this).find(request, candidates, measured);
+        if (first == null) {
+            return rankAll(request, candidates, measured);
+        }
+        return new BestFirstScores(first, candidates.size(), () -> rankAll(request, candidates, measured));
+    }
+
+    /** @return every candidate scored or excluded, sorted: the eligible ones best first, then the excluded ones */
+    List<Score> rankAll(PlacementRequest request, List<Candidate> candidates, History measured) {
         List<Candidate> eligible = new ArrayList<>(candidates.size());
         List<Score> scores = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
@@ -56,25 +70,39 @@ final class DefaultPlacement implements PlacementPolicy {
         }
         double fastest = fastestMeasured(request.model(), eligible, measured);
         for (Candidate c : eligible) {
-            Map<String, Double> parts = new LinkedHashMap<>();
-            double affinity = affinity(request.model(), c);
-            parts.put(AFFINITY, affinity);
-            if (c.fallbackAdapter()) {
-                // Software WebGPU: no affinity, and below wasm, until its measured history says otherwise.
-                parts.put(ADAPTER, -affinity - settings.wasmFallbackPoints());
-            }
-            parts.put(HISTORY, history(request.model(), c, measured, fastest));
-            parts.put(LOAD, load(c));
-            parts.put(LOADED, c.modelLoaded() ? settings.loadedWeight() : 0.0);
-            parts.put(HEALTH, settings.healthWeight() * clamp(c.healthScore() / 100));
-            double total = 0;
-            for (double part : parts.values()) {
-                total += part;
-            }
-            scores.add(new Score(c, true, null, total, parts));
+            scores.add(score(request.model(), c, measured, fastest));
         }
         scores.sort(ORDER);
-        return scores;
+        return List.copyOf(scores);
+    }
+
+    /**
+     * @param fastest the lowest trusted median among the eligible candidates, or NaN
+     * @return the eligible candidate's score with its parts; the total is their sum in the order they are listed
+     */
+    Score score(ModelDescriptor model, Candidate c, History measured, double fastest) {
+        Map<String, Double> parts = new LinkedHashMap<>();
+        double affinity = affinity(model, c);
+        parts.put(AFFINITY, affinity);
+        if (c.fallbackAdapter()) {
+            parts.put(ADAPTER, adapter(affinity));
+        }
+        parts.put(HISTORY, history(model, c, measured, fastest));
+        parts.put(LOAD, load(c));
+        parts.put(LOADED, loaded(c));
+        parts.put(HEALTH, health(c));
+        double total = 0;
+        for (double part : parts.values()) {
+            total += part;
+        }
+        return new Score(c, true, null, total, parts);
+    }
+
+    /** @return the same answer as {@code exclusion(request, c) == null}, without building a reason */
+    boolean eligible(PlacementRequest request, Candidate c) {
+        long budget = settings.memoryBudgetBytes();
+        return !c.breakerOpen() && !(budget > 0 && c.browserMemoryBytes() > budget)
+                && (request.requested() == ExecutionProvider.AUTO || c.executionProvider() == request.requested());
     }
 
     /** @return why the candidate may not take the request, or null when it may */
@@ -91,6 +119,11 @@ final class DefaultPlacement implements PlacementPolicy {
             return "provider " + c.executionProvider().id() + ", requested " + request.requested().id();
         }
         return null;
+    }
+
+    /** Software WebGPU: no affinity, and below wasm, until its measured history says otherwise. */
+    double adapter(double affinity) {
+        return -affinity - settings.wasmFallbackPoints();
     }
 
     double affinity(ModelDescriptor model, Candidate c) {
@@ -115,7 +148,7 @@ final class DefaultPlacement implements PlacementPolicy {
         return fastest;
     }
 
-    private History.Sample trusted(ModelDescriptor model, Candidate c, History measured) {
+    History.Sample trusted(ModelDescriptor model, Candidate c, History measured) {
         return measured.sample(key(model, c)).filter(s -> s.successes() >= settings.minSamples()).orElse(null);
     }
 
@@ -139,11 +172,19 @@ final class DefaultPlacement implements PlacementPolicy {
         return (double) n / (n + settings.confidenceSamples());
     }
 
-    private double load(Candidate c) {
+    double load(Candidate c) {
         if (c.pagesInBrowser() <= 0) {
             return settings.loadWeight();
         }
         return settings.loadWeight() * (1 - clamp((double) c.busyPagesInBrowser() / c.pagesInBrowser()));
+    }
+
+    double loaded(Candidate c) {
+        return c.modelLoaded() ? settings.loadedWeight() : 0.0;
+    }
+
+    double health(Candidate c) {
+        return settings.healthWeight() * clamp(c.healthScore() / 100);
     }
 
     private static double clamp(double x) {
