@@ -2,7 +2,10 @@ package org.webaccel.harness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,29 +34,34 @@ final class KillAllFigure {
     private static final int CLIENTS = 8;
     private static final int PAGES_PER_BACKEND = 2;
 
-    private final BenchConfig config;
+    private final int kills;
 
+    /** @param config its {@code kills}, unless system property {@code webaccel.bench.kills} says otherwise */
     KillAllFigure(BenchConfig config) {
-        this.config = config;
+        this.kills = Integer.getInteger("webaccel.bench.kills", config.kills());
     }
 
     Figure measure() throws Exception {
+        Path log = BenchOptions.output("kill-all").toAbsolutePath();
+        Files.createDirectories(log);
         List<Double> firstAnswer = new ArrayList<>();
         List<Double> fullCapacity = new ArrayList<>();
         Map<String, List<Double>> perBackend = new TreeMap<>();
         Set<String> backends = new TreeSet<>();
         long killed = 0;
-        try (DistributionProcess container = DistributionProcess.start(home -> Files.writeString(
-                home.resolve("conf/org.webaccel.pool.config"), "minWorkers = I\"" + PAGES_PER_BACKEND
-                        + "\"\nmaxBrowsers = I\"1\"\nmaxPagesPerBrowser = I\"" + PAGES_PER_BACKEND
-                        + "\"\nidleTimeoutSeconds = L\"0\"\nmaintenanceIntervalSeconds = I\"1\"\n"))) {
+        try (DistributionProcess container = DistributionProcess.start(home -> {
+            Files.writeString(home.resolve("conf/org.webaccel.pool.config"), "minWorkers = I\"" + PAGES_PER_BACKEND
+                    + "\"\nmaxBrowsers = I\"1\"\nmaxPagesPerBrowser = I\"" + PAGES_PER_BACKEND
+                    + "\"\nidleTimeoutSeconds = L\"0\"\nmaintenanceIntervalSeconds = I\"1\"\n");
+            keepLog(home, log);
+        })) {
             ProtocolClient client = new ProtocolClient(container.base());
             ImageRequests.awaitReady(container, client);
             backends.addAll(availableBackends(client));
             int capacity = PAGES_PER_BACKEND * backends.size();
             await(() -> connectedPids(client, backends).size() == capacity, "all pages connected", container);
             try (Load load = new Load(client)) {
-                for (int k = 0; k < config.kills(); k++) {
+                for (int k = 0; k < kills; k++) {
                     long warm = load.answered.get() + 20;
                     await(() -> load.answered.get() >= warm, "requests answered before the kill", container);
                     List<Long> pids = connectedPids(client, backends).stream().distinct().toList();
@@ -96,6 +104,19 @@ final class KillAllFigure {
                 return f;
             }
         }
+    }
+
+    /**
+     * Writes the container's log beside the figure, with milliseconds and the backends' launch and page steps, so
+     * that where a recovery's time went can be read afterwards (the container's copy is deleted when it stops).
+     */
+    private static void keepLog(Path home, Path folder) throws IOException {
+        Files.writeString(home.resolve("conf/logging.properties"), "\njava.util.logging.FileHandler.pattern="
+                + folder.resolve("container.%g.log").toString().replace("\\", "/")
+                + "\njava.util.logging.FileHandler.append=false\njava.util.logging.FileHandler.level=FINE"
+                + "\njava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n"
+                + "\norg.webaccel.backend.firefox.internal.FirefoxInstance.level=FINE"
+                + "\norg.webaccel.backend.chromium.level=FINE\n", StandardOpenOption.APPEND);
     }
 
     private static List<String> availableBackends(ProtocolClient client) throws Exception {
