@@ -33,6 +33,8 @@ final class KillAllFigure {
     static final String FAILED = "requests failed";
     private static final int CLIENTS = 8;
     private static final int PAGES_PER_BACKEND = 2;
+    /** How long the load's rate is measured before the first kill: the recoveries' requests depend on it. */
+    private static final int STEADY_SECONDS = 10;
 
     private final int kills;
 
@@ -61,6 +63,7 @@ final class KillAllFigure {
             int capacity = PAGES_PER_BACKEND * backends.size();
             await(() -> connectedPids(client, backends).size() == capacity, "all pages connected", container);
             try (Load load = new Load(client)) {
+                double steadyRate = steadyRate(load, container);
                 for (int k = 0; k < kills; k++) {
                     long warm = load.answered.get() + 20;
                     await(() -> load.answered.get() >= warm, "requests answered before the kill", container);
@@ -96,6 +99,8 @@ final class KillAllFigure {
                         ms));
                 f.fact("backends", String.join(", ", backends));
                 f.fact("browsers killed", killed);
+                f.fact("requests answered per second before the first kill (every page connected, "
+                        + STEADY_SECONDS + " s after 40 answers)", Math.round(steadyRate * 10) / 10.0);
                 f.fact("requests answered", load.answered.get());
                 f.fact(FAILED, (long) load.failures.size());
                 if (!load.failures.isEmpty()) {
@@ -104,6 +109,20 @@ final class KillAllFigure {
                 return f;
             }
         }
+    }
+
+    /**
+     * The load's rate with every page connected, after 40 answers (sessions loaded in every page): what the
+     * requests answered during the recoveries are to be compared with, since a page that enters service sooner
+     * also takes requests sooner.
+     */
+    private static double steadyRate(Load load, DistributionProcess container) throws Exception {
+        long warm = load.answered.get() + 40;
+        await(() -> load.answered.get() >= warm, "requests answered before the rate is measured", container);
+        long before = load.answered.get();
+        long begin = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(STEADY_SECONDS));
+        return (load.answered.get() - before) / ((System.nanoTime() - begin) / 1e9);
     }
 
     /**
