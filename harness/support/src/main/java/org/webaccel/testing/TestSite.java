@@ -25,7 +25,6 @@ public final class TestSite implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, String> pages = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> isolated = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private volatile boolean reporting;
 
@@ -39,15 +38,6 @@ public final class TestSite implements AutoCloseable {
     public TestSite page(String path, String html) {
         pages.put(path, html);
         return this;
-    }
-
-    /**
-     * Serves {@code html} at {@code path} cross-origin isolated ({@code Cross-Origin-Opener-Policy: same-origin},
-     * {@code Cross-Origin-Embedder-Policy: require-corp}), as the bridge serves worker pages.
-     */
-    public TestSite isolatedPage(String path, String html) {
-        isolated.put(path, true);
-        return page(path, html);
     }
 
     /** Serves a page that reports it ran at every unknown path outside {@code /missing}. */
@@ -89,10 +79,6 @@ public final class TestSite implements AutoCloseable {
         }
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        if (isolated.containsKey(path)) {
-            exchange.getResponseHeaders().set("Cross-Origin-Opener-Policy", "same-origin");
-            exchange.getResponseHeaders().set("Cross-Origin-Embedder-Policy", "require-corp");
-        }
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

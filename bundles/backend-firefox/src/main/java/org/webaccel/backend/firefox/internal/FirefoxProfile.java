@@ -100,12 +100,8 @@ final class FirefoxProfile {
     /**
      * Worker pages are background tabs that compute for a long time: no slow-script dialog may stop them,
      * their timers must not be throttled to one per second, and Firefox must never unload them to save memory.
-     * Each gets a content process of its own (up to eight per browser): worker pages are cross-origin isolated (COOP and COEP), and Firefox
-     * otherwise puts every such tab of one site into a single process, whose one main thread then starts and
-     * runs the pages one after another (measured: two pages each spinning 1.5 s started 1.5 s apart).
      */
     private static final Map<String, Object> WORKERS = Map.ofEntries(
-            Map.entry("dom.ipc.processCount.webCOOP+COEP", 8),
             Map.entry("dom.max_script_run_time", 0),
             Map.entry("dom.max_chrome_script_run_time", 0),
             Map.entry("dom.ipc.reportProcessHangs", false),

@@ -75,7 +75,7 @@ public class FirefoxBackendTest {
     @Before
     public void setUp() throws Exception {
         started = new StartedProcesses();
-        site = new TestSite().page("/worker", WORKER).isolatedPage("/isolated", WORKER);
+        site = new TestSite().page("/worker", WORKER);
         events = new BrowserEventLog();
         backend = new FirefoxBackend(settings(Path.of("/usr/bin/firefox-esr")));
     }
@@ -175,21 +175,6 @@ public class FirefoxBackendTest {
         }
         events.assertNoPageDeath("closing is no death", Duration.ZERO);
         events.assertNoBrowserDeath("closing is no death", Duration.ZERO);
-    }
-
-    @Test
-    public void isolatedPagesOfOneBrowserRunInProcessesOfTheirOwn() throws Exception {
-        try (BrowserInstance browser = backend.launch(new LaunchSpec("apart", events))) {
-            FirefoxPage first = (FirefoxPage) browser.openPage(site.uri("/isolated"));
-            FirefoxPage second = (FirefoxPage) browser.openPage(site.uri("/isolated"));
-            waitUntil("both pages ran their script", () -> site.hits("/ping") == 2);
-            FirefoxInstance firefox = (FirefoxInstance) browser;
-            assertEquals("true", evaluate(firefox, first, "String(crossOriginIsolated)"));
-            assertEquals("true", evaluate(firefox, second, "String(crossOriginIsolated)"));
-
-            assertNotEquals("one process would run both pages on one main thread", processRunning(firefox, first),
-                    processRunning(firefox, second));
-        }
     }
 
     @Test
