@@ -2,7 +2,10 @@ package org.webaccel.harness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,30 +33,43 @@ final class KillAllFigure {
     static final String FAILED = "requests failed";
     private static final int CLIENTS = 8;
     private static final int PAGES_PER_BACKEND = 2;
+    /** How long the load's rate is measured before the first kill: the recoveries' requests depend on it. */
+    private static final int STEADY_SECONDS = 10;
+    /**
+     * How long the load runs before its rate is measured: new pages keep getting faster for a while (measured: 10 s
+     * after 40 answers, 206-309 requests/s; 20 s later, 513-550), and Firefox's profile template is made meanwhile.
+     */
+    private static final int SETTLE_SECONDS = 20;
 
-    private final BenchConfig config;
+    private final int kills;
 
+    /** @param config its {@code kills}, unless system property {@code webaccel.bench.kills} says otherwise */
     KillAllFigure(BenchConfig config) {
-        this.config = config;
+        this.kills = Integer.getInteger("webaccel.bench.kills", config.kills());
     }
 
     Figure measure() throws Exception {
+        Path log = BenchOptions.output("kill-all").toAbsolutePath();
+        Files.createDirectories(log);
         List<Double> firstAnswer = new ArrayList<>();
         List<Double> fullCapacity = new ArrayList<>();
         Map<String, List<Double>> perBackend = new TreeMap<>();
         Set<String> backends = new TreeSet<>();
         long killed = 0;
-        try (DistributionProcess container = DistributionProcess.start(home -> Files.writeString(
-                home.resolve("conf/org.webaccel.pool.config"), "minWorkers = I\"" + PAGES_PER_BACKEND
-                        + "\"\nmaxBrowsers = I\"1\"\nmaxPagesPerBrowser = I\"" + PAGES_PER_BACKEND
-                        + "\"\nidleTimeoutSeconds = L\"0\"\nmaintenanceIntervalSeconds = I\"1\"\n"))) {
+        try (DistributionProcess container = DistributionProcess.start(home -> {
+            Files.writeString(home.resolve("conf/org.webaccel.pool.config"), "minWorkers = I\"" + PAGES_PER_BACKEND
+                    + "\"\nmaxBrowsers = I\"1\"\nmaxPagesPerBrowser = I\"" + PAGES_PER_BACKEND
+                    + "\"\nidleTimeoutSeconds = L\"0\"\nmaintenanceIntervalSeconds = I\"1\"\n");
+            keepLog(home, log);
+        })) {
             ProtocolClient client = new ProtocolClient(container.base());
             ImageRequests.awaitReady(container, client);
             backends.addAll(availableBackends(client));
             int capacity = PAGES_PER_BACKEND * backends.size();
             await(() -> connectedPids(client, backends).size() == capacity, "all pages connected", container);
             try (Load load = new Load(client)) {
-                for (int k = 0; k < config.kills(); k++) {
+                double steadyRate = steadyRate(load, container);
+                for (int k = 0; k < kills; k++) {
                     long warm = load.answered.get() + 20;
                     await(() -> load.answered.get() >= warm, "requests answered before the kill", container);
                     List<Long> pids = connectedPids(client, backends).stream().distinct().toList();
@@ -88,6 +104,8 @@ final class KillAllFigure {
                         ms));
                 f.fact("backends", String.join(", ", backends));
                 f.fact("browsers killed", killed);
+                f.fact("requests answered per second before the first kill (every page connected, " + STEADY_SECONDS
+                        + " s from " + SETTLE_SECONDS + " s after 40 answers)", Math.round(steadyRate * 10) / 10.0);
                 f.fact("requests answered", load.answered.get());
                 f.fact(FAILED, (long) load.failures.size());
                 if (!load.failures.isEmpty()) {
@@ -96,6 +114,34 @@ final class KillAllFigure {
                 return f;
             }
         }
+    }
+
+    /**
+     * The load's rate with every page connected, from {@value #SETTLE_SECONDS} s after 40 answers (sessions loaded in
+     * every page): what the requests answered during the recoveries are to be compared with, since a page that
+     * enters service sooner also takes requests sooner.
+     */
+    private static double steadyRate(Load load, DistributionProcess container) throws Exception {
+        long warm = load.answered.get() + 40;
+        await(() -> load.answered.get() >= warm, "requests answered before the rate is measured", container);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS));
+        long before = load.answered.get();
+        long begin = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(STEADY_SECONDS));
+        return (load.answered.get() - before) / ((System.nanoTime() - begin) / 1e9);
+    }
+
+    /**
+     * Writes the container's log beside the figure, with milliseconds and the backends' launch and page steps, so
+     * that where a recovery's time went can be read afterwards (the container's copy is deleted when it stops).
+     */
+    private static void keepLog(Path home, Path folder) throws IOException {
+        Files.writeString(home.resolve("conf/logging.properties"), "\njava.util.logging.FileHandler.pattern="
+                + folder.resolve("container.%g.log").toString().replace("\\", "/")
+                + "\njava.util.logging.FileHandler.append=false\njava.util.logging.FileHandler.level=FINE"
+                + "\njava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n"
+                + "\norg.webaccel.backend.firefox.internal.FirefoxInstance.level=FINE"
+                + "\norg.webaccel.backend.chromium.level=FINE\n", StandardOpenOption.APPEND);
     }
 
     private static List<String> availableBackends(ProtocolClient client) throws Exception {

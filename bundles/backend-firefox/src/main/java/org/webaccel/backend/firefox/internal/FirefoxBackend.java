@@ -1,7 +1,9 @@
 package org.webaccel.backend.firefox.internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,8 +19,9 @@ import org.webaccel.api.spi.LaunchSpec;
 import org.webaccel.backend.support.Probed;
 
 /**
- * The {@code firefox} backend: launches Firefox ESR, each with a fresh profile, and drives it over
- * WebDriver BiDi, which Firefox serves itself. No driver process and no library beyond Jackson is involved.
+ * The {@code firefox} backend: launches Firefox ESR, each with a fresh profile (a copy of the backend's
+ * {@link ProfileTemplate} once it is made), and drives it over WebDriver BiDi, which Firefox serves itself. No
+ * driver process and no library beyond Jackson is involved.
  */
 @Component(service = BrowserBackend.class, configurationPid = FirefoxBackend.PID,
         property = BrowserBackend.NAME_PROPERTY + "=" + VersionProbe.NAME)
@@ -30,6 +33,7 @@ public final class FirefoxBackend implements BrowserBackend {
 
     private final FirefoxSettings settings;
     private final Set<FirefoxInstance> running = ConcurrentHashMap.newKeySet();
+    private final ProfileTemplate template;
     /** {@code firefox --version}, once; a probe cut short by an interrupt (the framework stopping, say) says
      *  nothing about Firefox and is not kept. */
     private final Probed<BackendDescription> description;
@@ -47,6 +51,7 @@ public final class FirefoxBackend implements BrowserBackend {
     /** @param settings the settings, e.g. from a test */
     public FirefoxBackend(FirefoxSettings settings) {
         this.settings = settings;
+        this.template = new ProfileTemplate(settings);
         this.description = Probed.kept(() -> new VersionProbe(settings.executable(), settings.launchTimeout()).probe(),
                 probed -> !Thread.currentThread().isInterrupted(), Duration.ofNanos(Long.MAX_VALUE), System::nanoTime);
     }
@@ -66,14 +71,24 @@ public final class FirefoxBackend implements BrowserBackend {
         if (!described.available()) {
             throw new BackendException("the firefox backend cannot launch browsers: " + described.reason());
         }
-        FirefoxInstance instance = FirefoxInstance.launch(spec, settings, running::remove);
+        FirefoxInstance instance = FirefoxInstance.launch(spec, settings, template.ready(), running::remove);
         running.add(instance);
+        if (settings.profileTemplate()) {
+            // After a launch that worked, not before: the template's Firefox would slow the first browser down.
+            template.makeInBackground();
+        }
         return instance;
+    }
+
+    /** @return the profile template's folder once it is made (for tests) */
+    Optional<Path> profileTemplate() {
+        return template.ready();
     }
 
     /** Browsers must not outlive the service that launched them: nobody could close them afterwards. */
     @Deactivate
     public void close() {
+        template.close();
         List.copyOf(running).forEach(FirefoxInstance::close);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -84,15 +85,16 @@ final class FirefoxInstance implements BrowserInstance {
      *
      * @param spec the id and the event sink
      * @param settings the backend's settings
+     * @param template a profile to start from a copy of, or empty for an empty profile
      * @param onClosed told once the instance has closed
      * @return the running browser
      * @throws BackendException when Firefox does not start or refuses the session, with its words
      */
-    static FirefoxInstance launch(LaunchSpec spec, FirefoxSettings settings, Consumer<FirefoxInstance> onClosed)
-            throws BackendException {
+    static FirefoxInstance launch(LaunchSpec spec, FirefoxSettings settings, Optional<Path> template,
+            Consumer<FirefoxInstance> onClosed) throws BackendException {
         FirefoxInstance instance = new FirefoxInstance(spec, settings, onClosed);
         try {
-            instance.start();
+            instance.start(template);
             return instance;
         } catch (BackendException | RuntimeException e) {
             instance.close();
@@ -100,11 +102,11 @@ final class FirefoxInstance implements BrowserInstance {
         }
     }
 
-    private void start() throws BackendException {
+    private void start(Optional<Path> template) throws BackendException {
         long begin = System.nanoTime();
         Deadline deadline = Deadline.in(settings.launchTimeout());
         try {
-            profile = FirefoxProfile.create(id, settings);
+            profile = FirefoxProfile.create(id, settings, template);
             process = FirefoxProcess.start(id, settings, profile);
         } catch (IOException e) {
             throw new BackendException("cannot start Firefox " + settings.executable() + ": " + e.getMessage(), e);
@@ -129,8 +131,9 @@ final class FirefoxInstance implements BrowserInstance {
         started = true;
         process.onExit().thenRun(() -> eventThread.post(() -> died("the Firefox process exited")));
         process.rememberDescendants();
-        LOG.log(Level.INFO, "browser {0}: Firefox {1}, pid {2}, profile {3}; BiDi listening after {4} ms, session after {5} ms",
-                id, version, String.valueOf(process.handle().pid()), profile, millisSince(begin, listening),
+        LOG.log(Level.INFO, "browser {0}: Firefox {1}, pid {2}, profile {3}{4}; BiDi listening after {5} ms, session after {6} ms",
+                id, version, String.valueOf(process.handle().pid()), profile,
+                template.isPresent() ? " (a copy of the template)" : "", millisSince(begin, listening),
                 millisSince(listening, System.nanoTime()));
         if (settings.webgpu()) {
             warnAboutMissingVulkanDriver();

@@ -11,6 +11,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A fresh, throw-away Firefox profile folder whose {@code user.js} keeps the browser offline, quiet and
- * fit for long-running worker pages.
+ * fit for long-running worker pages. It starts empty, or as a copy of a {@link ProfileTemplate}.
  *
  * <p>The preferences follow what Firefox's own automation sets before start-up (Puppeteer's and
  * geckodriver's profile defaults); the Remote Agent applies its further "recommended preferences" by itself
@@ -115,6 +117,9 @@ final class FirefoxProfile {
             "dom.webgpu.enabled", true,
             "gfx.webgpu.ignore-blocklist", true);
 
+    /** A running (or killed) Firefox's locks and the template's own preferences are not copied. */
+    private static final Set<String> NOT_COPIED = Set.of("lock", ".parentlock", "parent.lock", "user.js");
+
     private final Path directory;
 
     private FirefoxProfile(Path directory) {
@@ -130,9 +135,27 @@ final class FirefoxProfile {
      * @throws IOException when the folder or its user.js cannot be written
      */
     static FirefoxProfile create(String name, FirefoxSettings settings) throws IOException {
+        return create(name, settings, Optional.empty());
+    }
+
+    /**
+     * Creates a profile folder in the system's temporary folder, as a copy of a template when there is one.
+     * A template that cannot be copied (removed meanwhile, say) is not worth a failed launch: the profile then
+     * starts empty.
+     *
+     * @param name part of the folder's name, to tell browsers apart
+     * @param settings the backend's settings
+     * @param template a profile Firefox has run in and quit, or empty
+     * @return the profile
+     * @throws IOException when the folder or its user.js cannot be written
+     */
+    static FirefoxProfile create(String name, FirefoxSettings settings, Optional<Path> template) throws IOException {
         Path directory = Files.createTempDirectory("webaccel-firefox-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-");
         FirefoxProfile profile = new FirefoxProfile(directory);
         try {
+            if (template.isPresent()) {
+                profile.copyFrom(template.get());
+            }
             Files.writeString(directory.resolve("user.js"), userJs(preferences(settings)), StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             profile.delete();
@@ -155,6 +178,32 @@ final class FirefoxProfile {
         }
         prefs.putAll(settings.extraPrefs());
         return prefs;
+    }
+
+    /** Copies the template's folders and regular files, except locks and user.js; on failure, empties the folder. */
+    private void copyFrom(Path template) throws IOException {
+        try {
+            Files.walkFileTree(template, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) throws IOException {
+                    Files.createDirectories(directory.resolve(template.relativize(folder).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    if (attributes.isRegularFile() && !NOT_COPIED.contains(file.getFileName().toString())) {
+                        Files.copy(file, directory.resolve(template.relativize(file).toString()));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot copy the profile template {0}, starting from an empty profile: {1}", template,
+                    e.toString());
+            delete();
+            Files.createDirectories(directory);
+        }
     }
 
     /** @return the folder to pass as {@code --profile} */

@@ -16,11 +16,12 @@ import java.util.regex.Pattern;
  * @param webgpu whether to enable WebGPU (preferences and environment)
  * @param webgpuEnvironment environment variables set when WebGPU is on
  * @param extraPrefs preferences written after the built-in ones, in order
+ * @param profileTemplate whether browsers start from a copy of a profile Firefox has run in once
  * @param launchTimeout how long starting Firefox and its BiDi session may take
  * @param navigationTimeout how long a page may take until its navigation commits
  */
 public record FirefoxSettings(Path executable, boolean headless, boolean webgpu, Map<String, String> webgpuEnvironment,
-        Map<String, Object> extraPrefs, Duration launchTimeout, Duration navigationTimeout) {
+        Map<String, Object> extraPrefs, boolean profileTemplate, Duration launchTimeout, Duration navigationTimeout) {
 
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,9}");
 
@@ -46,7 +47,7 @@ public record FirefoxSettings(Path executable, boolean headless, boolean webgpu,
         Map<String, Object> prefs = new LinkedHashMap<>();
         pairs(config.prefs(), "prefs").forEach((name, value) -> prefs.put(name, prefValue(value)));
         return new FirefoxSettings(Path.of(config.executable().trim()), config.headless(), config.webgpu(), environment,
-                prefs, Duration.ofMillis(config.launchTimeoutMillis()), Duration.ofMillis(config.navigationTimeoutMillis()));
+                prefs, config.profileTemplate(), Duration.ofMillis(config.launchTimeoutMillis()), Duration.ofMillis(config.navigationTimeoutMillis()));
     }
 
     /**

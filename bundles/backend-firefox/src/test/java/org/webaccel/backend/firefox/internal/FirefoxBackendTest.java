@@ -61,10 +61,15 @@ public class FirefoxBackendTest {
     private FirefoxBackend backend;
     private StartedProcesses started;
 
+    /** Without the profile template, whose Firefox runs in the background and would blur which processes a test started. */
     static FirefoxSettings settings(Path executable) {
+        return settings(executable, false);
+    }
+
+    static FirefoxSettings settings(Path executable, boolean profileTemplate) {
         return new FirefoxSettings(executable, true, true,
                 Map.of("VK_ICD_FILENAMES", "/usr/lib/chromium/vk_swiftshader_icd.json", "LD_LIBRARY_PATH", "/usr/lib/chromium"),
-                Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(15));
+                Map.of(), profileTemplate, Duration.ofSeconds(30), Duration.ofSeconds(15));
     }
 
     @Before
@@ -190,7 +195,7 @@ public class FirefoxBackendTest {
     public void withoutWebGpuThePageGetsNoAdapter() throws Exception {
         FirefoxSettings base = settings(Path.of("/usr/bin/firefox-esr"));
         FirefoxBackend plain = new FirefoxBackend(new FirefoxSettings(base.executable(), true, false,
-                base.webgpuEnvironment(), Map.of(), base.launchTimeout(), base.navigationTimeout()));
+                base.webgpuEnvironment(), Map.of(), false, base.launchTimeout(), base.navigationTimeout()));
         try (BrowserInstance browser = plain.launch(new LaunchSpec("plain", events))) {
             BrowserPage page = browser.openPage(site.uri("/worker"));
 
@@ -319,6 +324,39 @@ public class FirefoxBackendTest {
         assertFalse("profile removed", Files.exists(profile));
         assertThrows(BackendException.class, () -> browser.openPage(site.uri("/worker")));
         events.assertNoBrowserDeath("closing is no death", Duration.ZERO);
+    }
+
+    @Test
+    public void laterBrowsersStartFromACopyOfTheProfileTemplate() throws Exception {
+        FirefoxBackend templated = new FirefoxBackend(settings(Path.of("/usr/bin/firefox-esr"), true));
+        try {
+            assertFalse("no template before the first launch", templated.profileTemplate().isPresent());
+            try (BrowserInstance first = templated.launch(new LaunchSpec("first", events))) {
+                waitUntil("the template is made after the first launch", () -> templated.profileTemplate().isPresent());
+            }
+            Path template = templated.profileTemplate().orElseThrow();
+            assertTrue("Firefox quit cleanly, writing its preferences", Files.exists(template.resolve("prefs.js")));
+            Files.writeString(template.resolve("webaccel-template-mark"), "from the template");
+
+            try (BrowserInstance second = templated.launch(new LaunchSpec("second", events))) {
+                assertTrue("the second browser's profile is a copy", profileHas(second, "webaccel-template-mark"));
+                Path profile = profile(ProcessHandle.of(second.pid().getAsLong()).orElseThrow());
+                assertTrue(Files.readString(profile.resolve("user.js")).contains("user_pref(\"dom.webgpu.enabled\", true);"));
+                second.openPage(site.uri("/worker"));
+                waitUntil("its page loads", () -> site.hits("/ping") == 1);
+            }
+
+            templated.close();
+            assertFalse("the template is removed with the backend", Files.exists(template));
+            assertNoProcessLeft();
+            events.assertNoBrowserDeath("closing is no death", Duration.ZERO);
+        } finally {
+            templated.close();
+        }
+    }
+
+    private static boolean profileHas(BrowserInstance browser, String file) {
+        return Files.exists(profile(ProcessHandle.of(browser.pid().getAsLong()).orElseThrow()).resolve(file));
     }
 
     @Test

@@ -27,6 +27,7 @@ public class FirefoxSettingsTest {
         assertEquals(Map.of("VK_ICD_FILENAMES", "/usr/lib/chromium/vk_swiftshader_icd.json",
                 "LD_LIBRARY_PATH", "/usr/lib/chromium"), settings.webgpuEnvironment());
         assertEquals(Duration.ofSeconds(30), settings.launchTimeout());
+        assertTrue(settings.profileTemplate());
     }
 
     @Test
@@ -105,6 +106,11 @@ public class FirefoxSettingsTest {
             @Override
             public String[] prefs() {
                 return prefs;
+            }
+
+            @Override
+            public boolean profileTemplate() {
+                return defaults.profileTemplate();
             }
 
             @Override
